@@ -1,0 +1,173 @@
+package org.plasmid.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.plasmid.core.spi.Credential;
+import org.plasmid.core.spi.Storage;
+
+/**
+ * Trusted administration of credentials and grants, for host-application code and the admin CLI. No
+ * permission is checked here: requests on behalf of a client go through {@link ClientSession}.
+ * Thread-safe.
+ */
+public final class Accounts {
+    /** Longest accepted secret, in characters. */
+    public static final int MAX_SECRET_LENGTH = 1024;
+
+    private final Storage storage;
+    private final SecretHasher hasher;
+
+    Accounts(Storage storage, SecretHasher hasher) {
+        this.storage = storage;
+        this.hasher = hasher;
+    }
+
+    /**
+     * Creates an account with this secret, or sets a new secret for an existing one (its grants stay).
+     *
+     * @param access the access token
+     * @param secret the secret (1–1,024 characters)
+     * @return whether the account was created (false: its secret was changed)
+     * @throws PlasmidException {@link PlasmidException.Reason#INVALID} for a bad token or secret
+     */
+    public boolean setSecret(String access, String secret) {
+        Names.access(access);
+        checkSecret(secret);
+        Optional<Credential> existing = storage.credential(access);
+        boolean guest = existing.map(Credential::guest).orElse(false);
+        Credential c = hasher.hash(access, secret, guest);
+        hasher.forget(access);
+        if (existing.isPresent() && storage.updateCredential(c)) {
+            return false;
+        }
+        if (storage.createAccount(c, List.of())) {
+            return true;
+        }
+        storage.updateCredential(c);
+        return false;
+    }
+
+    /**
+     * Checks an access token and secret, in time that does not tell an unknown token from a wrong secret.
+     *
+     * @param access the access token
+     * @param secret the secret
+     * @return whether they match a stored credential
+     */
+    public boolean authenticate(String access, String secret) {
+        if (access == null || secret == null || !isValidAccess(access) || secret.length() > MAX_SECRET_LENGTH) {
+            hasher.verify(Optional.empty(), secret == null ? "" : secret);
+            return false;
+        }
+        return hasher.verify(storage.credential(access), secret);
+    }
+
+    /**
+     * @param access an access token
+     * @return whether an account with this token exists
+     */
+    public boolean exists(String access) {
+        return isValidAccess(access) && storage.credential(access).isPresent();
+    }
+
+    /**
+     * Grants (or replaces) a permission.
+     *
+     * @param access an existing account's token
+     * @param permission a permission name or {@code *}
+     * @param resource a resource, a prefix pattern {@code abc*}, or {@code *}
+     * @param value {@code Yes}, {@code No}, a quota, a prefix...
+     * @return the stored grant
+     * @throws PlasmidException {@link PlasmidException.Reason#INVALID} for bad names or a null value,
+     *     {@link PlasmidException.Reason#NOT_FOUND} if the account does not exist
+     */
+    public Grant grant(String access, String permission, String resource, String value) {
+        Grant g = new Grant(access, permission, resource, value);
+        requireAccount(access);
+        storage.putGrant(g);
+        return g;
+    }
+
+    /**
+     * Removes a grant.
+     *
+     * @param access the token
+     * @param permission the permission exactly as granted
+     * @param resource the resource exactly as granted
+     * @return whether there was such a grant
+     */
+    public boolean revoke(String access, String permission, String resource) {
+        Names.access(access);
+        Names.permission(permission);
+        Names.resource(resource);
+        return storage.removeGrant(access, permission, resource);
+    }
+
+    /**
+     * Decides a permission for a token (PROTOCOL.md §5).
+     *
+     * @param access the token
+     * @param permission the permission (a name, not {@code *})
+     * @param resource the resource (a name)
+     * @return the decision, with the deciding value
+     */
+    public Decision check(String access, String permission, String resource) {
+        Names.access(access);
+        return PermissionMatcher.decide(storage.grants(access), permission, resource);
+    }
+
+    /**
+     * @param access a token
+     * @return all its grants, allowing and denying, sorted by permission then resource
+     */
+    public List<Grant> grants(String access) {
+        Names.access(access);
+        List<Grant> grants = new ArrayList<>(storage.grants(access));
+        grants.sort(java.util.Comparator.comparing(Grant::permission).thenComparing(Grant::resource));
+        return grants;
+    }
+
+    /** @return every access token, sorted; secrets are never listed (they are not stored) */
+    public List<String> list() {
+        List<String> all = new ArrayList<>();
+        storage.listAccounts(all::add);
+        all.sort(null);
+        return all;
+    }
+
+    /** @return whether the stored credential of {@code access} is a guest's */
+    boolean isGuest(String access) {
+        return storage.credential(access).map(Credential::guest).orElse(false);
+    }
+
+    private void requireAccount(String access) {
+        if (storage.credential(access).isEmpty()) {
+            throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "no account " + access
+                    + " (set its secret first)");
+        }
+    }
+
+    static void checkSecret(String secret) {
+        if (secret == null || secret.isEmpty() || secret.length() > MAX_SECRET_LENGTH) {
+            throw PlasmidException.invalid("a secret must be 1-" + MAX_SECRET_LENGTH + " characters");
+        }
+    }
+
+    static boolean isValidAccess(String access) {
+        try {
+            Names.access(access);
+            return true;
+        } catch (PlasmidException e) {
+            return false;
+        }
+    }
+
+    Storage storage() {
+        return storage;
+    }
+
+    SecretHasher hasher() {
+        return hasher;
+    }
+}

@@ -1,0 +1,126 @@
+package org.plasmid.core;
+
+import java.util.regex.Pattern;
+
+/** Validation of the names that reach the engine (PROTOCOL.md §4, §5). */
+public final class Names {
+    /** Longest store name or key, in UTF-16 units. */
+    public static final int MAX_KEY_LENGTH = 1024;
+
+    private static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern ACCESS = Pattern.compile("[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]{0,127}");
+    private static final Pattern PERMISSION = Pattern.compile("\\*|[A-Za-z][A-Za-z0-9_]{0,63}");
+    private static final Pattern RESOURCE = Pattern.compile("\\*|[A-Za-z0-9_.@+-]{1,128}\\*?");
+
+    private Names() {
+    }
+
+    /**
+     * A database name: 1–128 characters of {@code A-Z a-z 0-9 _ - .}, not starting with {@code .}. Such
+     * a name can never address a file (no separators, no {@code ..}, no NUL).
+     *
+     * @param name the name to check
+     * @return the name
+     * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if it is not a valid name
+     */
+    public static String database(String name) {
+        if (name == null || !DATABASE.matcher(name).matches()) {
+            throw PlasmidException.invalid("invalid database name " + quote(name)
+                    + ": use 1-128 characters of A-Z a-z 0-9 _ - . not starting with .");
+        }
+        return name;
+    }
+
+    /** @return whether {@code name} is a valid database name */
+    public static boolean isDatabase(String name) {
+        return name != null && DATABASE.matcher(name).matches();
+    }
+
+    /**
+     * An access token: 1–128 characters of {@code A-Z a-z 0-9 _ - . @ +}, not starting with {@code .}.
+     *
+     * @param access the token to check
+     * @return the token
+     * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if it is not valid
+     */
+    public static String access(String access) {
+        if (access == null || !ACCESS.matcher(access).matches()) {
+            throw PlasmidException.invalid("invalid access token " + quote(access)
+                    + ": use 1-128 characters of A-Z a-z 0-9 _ - . @ + not starting with .");
+        }
+        return access;
+    }
+
+    /**
+     * A permission name in a grant: {@code *} or a word such as {@code ReadDatabase}.
+     *
+     * @param permission the name to check
+     * @return the name
+     * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if it is not valid
+     */
+    public static String permission(String permission) {
+        if (permission == null || !PERMISSION.matcher(permission).matches()) {
+            throw PlasmidException.invalid("invalid permission " + quote(permission));
+        }
+        return permission;
+    }
+
+    /**
+     * A resource in a grant: {@code *}, a name, or a prefix pattern {@code name*}.
+     *
+     * @param resource the resource to check
+     * @return the resource
+     * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if it is not valid
+     */
+    public static String resource(String resource) {
+        if (resource == null || !RESOURCE.matcher(resource).matches()) {
+            throw PlasmidException.invalid("invalid resource " + quote(resource)
+                    + ": use *, a name, or a prefix followed by *");
+        }
+        return resource;
+    }
+
+    /**
+     * A store name or key: a non-empty string of at most {@value #MAX_KEY_LENGTH} UTF-16 units that is
+     * valid Unicode (no lone surrogates, which UTF-8 cannot carry).
+     *
+     * @param what "store" or "key", for the message
+     * @param value the string to check
+     * @return the string
+     * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if it is not valid
+     */
+    public static String storeOrKey(String what, String value) {
+        if (value == null || value.isEmpty()) {
+            throw PlasmidException.invalid(what + " must be a non-empty string");
+        }
+        if (value.length() > MAX_KEY_LENGTH) {
+            throw PlasmidException.invalid(what + " is longer than " + MAX_KEY_LENGTH + " characters");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw PlasmidException.invalid(what + " contains a lone surrogate (not valid Unicode)");
+            }
+        }
+        return value;
+    }
+
+    private static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        StringBuilder b = new StringBuilder("'");
+        shown.codePoints().forEach(cp -> {
+            if (cp < 0x20 || cp == 0x7f) {
+                b.append(String.format("\\u%04x", cp));
+            } else {
+                b.appendCodePoint(cp);
+            }
+        });
+        return b.append('\'').toString();
+    }
+}

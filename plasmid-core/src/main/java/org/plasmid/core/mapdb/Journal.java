@@ -1,0 +1,344 @@
+package org.plasmid.core.mapdb;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.stream.Stream;
+import org.plasmid.core.spi.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's append-only, checksummed, fsync'd journal: the source of truth for everything the MapDB
+ * backend stores. MapDB only holds indexes derived from it (see {@link MapDbStorage}).
+ *
+ * <p>The journal is a sequence of segment files {@code journal/<base>.log}, where {@code base} is the
+ * global byte position of the segment's first byte (so a position names one byte of the whole journal).
+ * Each segment starts with an 8-byte magic; then records follow:
+ * {@code [u32 length][u32 CRC32C of payload][payload]}, big-endian. A record is written with one
+ * {@code write} and made durable by {@link #sync}, which fsyncs everything written so far: concurrent
+ * writers that wait at the same time share one fsync (group commit).
+ *
+ * <p>On open every segment is read and checked. A torn or corrupt tail of the last segment (a crash
+ * mid-write, a zero-filled or garbled end) is cut off at the last whole record, with a warning. Damage
+ * anywhere else is not a crash artefact, and opening fails rather than dropping acknowledged records.
+ *
+ * <p>Once a write or sync fails the journal refuses all further writes (the failed record may or may
+ * not be on disk, and the next record must not follow a torn one): the hub must be reopened, which
+ * recovers whatever is durable.
+ */
+final class Journal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    static final byte[] MAGIC = {'P', 'L', 'S', 'M', 'J', 'N', 'L', '1'};
+    static final int HEADER = 8;
+    static final int MAX_RECORD = 256 << 20;
+    private static final long SEGMENT_SIZE = 64L << 20;
+
+    /** Receives records during replay. */
+    interface RecordHandler {
+        void record(long endPosition, ByteBuffer payload) throws IOException;
+    }
+
+    private final Path dir;
+    private final long segmentSize;
+    private final Object writeLock = new Object();
+    private final Object syncLock = new Object();
+    private FileChannel current;
+    private long currentBase;
+    private volatile long written;
+    private volatile long durable;
+    private volatile Throwable failure;
+    private boolean closed;
+
+    private Journal(Path dir, long segmentSize) {
+        this.dir = dir;
+        this.segmentSize = segmentSize;
+    }
+
+    /**
+     * Opens (creating if needed) the journal in {@code dir}, verifying every record and cutting a torn
+     * tail off the last segment.
+     */
+    static Journal open(Path dir) throws IOException {
+        return open(dir, SEGMENT_SIZE);
+    }
+
+    static Journal open(Path dir, long segmentSize) throws IOException {
+        Files.createDirectories(dir);
+        Journal j = new Journal(dir, segmentSize);
+        j.recover();
+        return j;
+    }
+
+    private void recover() throws IOException {
+        List<Long> bases = segmentBases();
+        if (!bases.isEmpty()) {
+            Path last = segment(bases.get(bases.size() - 1));
+            if (Files.size(last) < HEADER) {
+                // Created but torn before its magic was durable: it holds no record.
+                LOG.warn("journal {}: removing a segment torn before its header", last);
+                Files.delete(last);
+                syncDirectory(dir);
+                long base = bases.remove(bases.size() - 1);
+                if (bases.isEmpty()) {
+                    startSegment(base);
+                    durable = written;
+                    return;
+                }
+            }
+        }
+        if (bases.isEmpty()) {
+            startSegment(0);
+            written = durable = HEADER;
+            return;
+        }
+        long expectedBase = bases.get(0);
+        if (expectedBase != 0) {
+            throw new IOException("journal " + dir + " does not start at position 0 (first segment "
+                    + expectedBase + "): segments are missing");
+        }
+        for (int i = 0; i < bases.size(); i++) {
+            long base = bases.get(i);
+            if (base != expectedBase) {
+                throw new IOException("journal segment " + segment(base) + " does not follow the previous one"
+                        + " (expected base " + expectedBase + ")");
+            }
+            boolean last = i == bases.size() - 1;
+            long validEnd = scan(base, null, base + HEADER);
+            long fileEnd = base + Files.size(segment(base));
+            if (validEnd < fileEnd) {
+                if (!last) {
+                    throw new IOException("journal segment " + segment(base) + " is damaged at position "
+                            + validEnd + " and is not the last segment: refusing to drop what follows");
+                }
+                LOG.warn("journal {}: cutting off {} bytes of torn or corrupt tail at position {}",
+                        segment(base), fileEnd - validEnd, validEnd);
+                try (FileChannel ch = FileChannel.open(segment(base), StandardOpenOption.WRITE)) {
+                    ch.truncate(validEnd - base);
+                    ch.force(true);
+                }
+            }
+            expectedBase = validEnd;
+        }
+        long lastBase = bases.get(bases.size() - 1);
+        current = FileChannel.open(segment(lastBase), StandardOpenOption.WRITE, StandardOpenOption.READ);
+        current.position(current.size());
+        currentBase = lastBase;
+        written = durable = lastBase + current.size();
+    }
+
+    /**
+     * Reads the records of one segment from {@code from}; returns the position after the last whole,
+     * valid record. With a handler, hands each record to it.
+     */
+    private long scan(long base, RecordHandler handler, long from) throws IOException {
+        Path file = segment(base);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer magic = ByteBuffer.allocate(HEADER);
+            if (readFully(ch, magic, 0) < HEADER || !java.util.Arrays.equals(magic.array(), MAGIC)) {
+                throw new IOException("journal segment " + file + " has no valid header");
+            }
+            long pos = from - base;
+            ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN);
+            CRC32C crc = new CRC32C();
+            while (pos + 8 <= size) {
+                header.clear();
+                readFully(ch, header, pos);
+                int length = header.getInt(0);
+                int checksum = header.getInt(4);
+                if (length <= 0 || length > MAX_RECORD || pos + 8 + length > size) {
+                    break;
+                }
+                ByteBuffer payload = ByteBuffer.allocate(length);
+                readFully(ch, payload, pos + 8);
+                crc.reset();
+                crc.update(payload.array(), 0, length);
+                if ((int) crc.getValue() != checksum) {
+                    break;
+                }
+                pos += 8 + length;
+                if (handler != null) {
+                    payload.flip();
+                    handler.record(base + pos, payload);
+                }
+            }
+            return base + pos;
+        }
+    }
+
+    private static int readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        int total = 0;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, position + total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    /** Hands every record after position {@code from} (a record boundary) to {@code handler}, in order. */
+    void replay(long from, RecordHandler handler) throws IOException {
+        for (long base : segmentBases()) {
+            long end = base + Files.size(segment(base));
+            if (end <= from) {
+                continue;
+            }
+            long start = Math.max(from, base + HEADER);
+            long stop = scan(base, handler, start);
+            if (stop != end) {
+                throw new IOException("journal segment " + segment(base) + " changed during replay");
+            }
+        }
+    }
+
+    /**
+     * Writes a record (not yet durable: call {@link #sync}).
+     *
+     * @return the journal position after the record
+     */
+    long append(byte[] payload) {
+        if (payload.length == 0 || payload.length > MAX_RECORD) {
+            throw new IllegalArgumentException("record size " + payload.length);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        ByteBuffer buf = ByteBuffer.allocate(8 + payload.length);
+        buf.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
+        synchronized (writeLock) {
+            checkUsable();
+            try {
+                if (written - currentBase + buf.remaining() > segmentSize && written - currentBase > HEADER) {
+                    roll();
+                }
+                while (buf.hasRemaining()) {
+                    current.write(buf);
+                }
+                written += 8 + payload.length;
+                return written;
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                throw new StorageException("journal write failed: " + e, e);
+            }
+        }
+    }
+
+    /** Makes every record up to {@code position} durable; shares the fsync with concurrent callers. */
+    void sync(long position) {
+        if (durable >= position) {
+            return;
+        }
+        synchronized (syncLock) {
+            if (durable >= position) {
+                return;
+            }
+            checkUsable();
+            long target = written;
+            try {
+                current.force(false);
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                throw new StorageException("journal sync failed: " + e, e, true);
+            }
+            durable = target;
+        }
+    }
+
+    /** Switches to a new segment; the old one is made durable first. Holds writeLock. */
+    private void roll() throws IOException {
+        synchronized (syncLock) {
+            current.force(false);
+            durable = written;
+            current.close();
+            startSegment(written);
+        }
+    }
+
+    private void startSegment(long base) throws IOException {
+        Path file = segment(base);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        ch.write(ByteBuffer.wrap(MAGIC));
+        ch.force(true);
+        syncDirectory(dir);
+        current = ch;
+        currentBase = base;
+        written = base + HEADER;
+    }
+
+    private void checkUsable() {
+        if (failure != null) {
+            throw new StorageException("journal is unusable after an earlier failure; reopen the hub", failure);
+        }
+        if (closed) {
+            throw new StorageException("journal is closed", null);
+        }
+    }
+
+    private void fail(Throwable e) {
+        if (failure == null) {
+            failure = e;
+            LOG.error("journal {} failed; no further writes until the hub is reopened", dir, e);
+        }
+    }
+
+    /** @return the position after the last record written */
+    long end() {
+        return written;
+    }
+
+    private List<Long> segmentBases() throws IOException {
+        List<Long> bases = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (name.matches("\\d{20}\\.log")) {
+                    bases.add(Long.parseLong(name.substring(0, 20)));
+                }
+            }
+        }
+        bases.sort(null);
+        return bases;
+    }
+
+    private Path segment(long base) {
+        return dir.resolve(String.format("%020d.log", base));
+    }
+
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (writeLock) {
+            synchronized (syncLock) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                if (current != null) {
+                    if (failure == null) {
+                        current.force(false);
+                    }
+                    current.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.plasmid.core.spi;
+
+/**
+ * One object of an append.
+ *
+ * @param store the store
+ * @param key the key
+ * @param value validated UTF-8 JSON bytes, or {@code null} to delete; not modified by the backend
+ */
+public record Write(String store, String key, byte[] value) {
+    /**
+     * @return the bytes this object adds to the stored size: its key's and value's UTF-8 bytes, or 0
+     *     for a deletion
+     */
+    public long storedSize() {
+        return value == null ? 0 : sizeOf(key, value.length);
+    }
+
+    /**
+     * @param key a key
+     * @param valueLength the UTF-8 length of its value
+     * @return the stored size of a live key with such a value
+     */
+    public static long sizeOf(String key, int valueLength) {
+        return (long) utf8Length(key) + valueLength;
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+}

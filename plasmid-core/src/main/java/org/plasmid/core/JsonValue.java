@@ -94,6 +94,7 @@ public final class JsonValue {
         }
         long start = parser.currentTokenLocation().getByteOffset();
         parser.skipChildren();
+        parser.finishToken(); // Jackson reads strings lazily: make the parser consume the whole token
         long end = parser.currentLocation().getByteOffset();
         if (start < 0 || end < start || end > source.length) {
             throw new IllegalStateException("parser does not report byte offsets into the source");

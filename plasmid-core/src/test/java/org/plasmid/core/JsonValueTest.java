@@ -53,6 +53,21 @@ class JsonValueTest {
     }
 
     @Test
+    void read_slicesScalarValuesWhole() throws Exception {
+        byte[] body = "{\"a\": \"long string \\\" with escape\", \"b\": -12.5e3, \"c\": true, \"d\": [\"x\"]}"
+                .getBytes(StandardCharsets.UTF_8);
+        java.util.List<String> got = new java.util.ArrayList<>();
+        try (JsonParser p = new JsonFactory().createParser(body)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                p.nextToken();
+                got.add(JsonValue.read(p, body).toString());
+            }
+        }
+        assertEquals(java.util.List.of("\"long string \\\" with escape\"", "-12.5e3", "true", "[\"x\"]"), got);
+    }
+
+    @Test
     void toBytes_isACopy() {
         JsonValue v = JsonValue.parse("[1]");
         v.toBytes()[1] = '9';

@@ -161,11 +161,11 @@ class PlasmidHubTest {
     @Test
     void changeListener_hearsEveryAcceptedPush() throws Exception {
         List<String> heard = new ArrayList<>();
-        try (AutoCloseable registration = hub.addChangeListener((db, rev) -> heard.add(db + "@" + rev))) {
-            hub.push("db", 1, List.of(put("s", "a", "1")));
-            hub.push("db", 1, List.of(put("s", "a", "1"))); // out of date: not heard
-            hub.push("db", 2, List.of());                   // empty: not heard
-        }
+        AutoCloseable registration = hub.addChangeListener((db, rev) -> heard.add(db + "@" + rev));
+        hub.push("db", 1, List.of(put("s", "a", "1")));
+        hub.push("db", 1, List.of(put("s", "a", "1"))); // out of date: not heard
+        hub.push("db", 2, List.of());                   // empty: not heard
+        registration.close();
         hub.push("db", 2, List.of(put("s", "a", "2")));     // after removal: not heard
         assertEquals(List.of("db@2"), heard);
     }

@@ -28,12 +28,11 @@ final class Json {
 
     /**
      * @param maxValueDepth the deepest nesting allowed inside one value
-     * @return a factory whose parsers refuse deeper nesting, duplicate keys, and nothing else by size
-     *     (sizes are limited by the body limit)
+     * @return a factory whose parsers refuse deeper nesting and nothing else by size (sizes are limited
+     *     by the body limit). Duplicate keys inside values are kept as sent: values are opaque.
      */
     static JsonFactory readerFactory(int maxValueDepth) {
         return JsonFactory.builder()
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(maxValueDepth + ENVELOPE_DEPTH)

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,9 +55,13 @@ final class RequestBodies {
             Long lastRevision = null;
             List<Change> changes = null;
             String pushId = null;
+            Set<String> seen = new HashSet<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
+                if (!seen.add(field)) {
+                    throw RequestException.badRequest("duplicate field " + field);
+                }
                 switch (field) {
                     case "last_revision":
                         if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
@@ -140,6 +145,9 @@ final class RequestBodies {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
+                if (names.contains(field) && result.containsKey(field)) {
+                    throw RequestException.badRequest("duplicate field " + field);
+                }
                 if (!names.contains(field)) {
                     p.skipChildren();
                 } else if (t == JsonToken.VALUE_STRING) {

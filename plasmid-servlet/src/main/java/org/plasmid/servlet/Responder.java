@@ -42,10 +42,13 @@ final class Responder {
         } catch (PlasmidException e) {
             switch (e.reason()) {
                 case STORAGE:
+                    LOG.error("{} {}: storage failed", exchange.request().getMethod(),
+                            exchange.request().getRequestURI(), e);
+                    break;
                 case CLOSED:
                 case HUB_IN_USE:
                     LOG.warn("{} {}: the hub cannot serve the request: {}", exchange.request().getMethod(),
-                            exchange.request().getRequestURI(), e.toString(), e.getCause());
+                            exchange.request().getRequestURI(), e.getMessage());
                     break;
                 default:
             }

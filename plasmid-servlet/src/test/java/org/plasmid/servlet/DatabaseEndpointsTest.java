@@ -251,6 +251,36 @@ class DatabaseEndpointsTest extends ApiTestBase {
         assertEquals("{\"saved\":1,\"revision\":2}", r.getContent());
     }
 
+    @Test
+    void push_ofABodyInUtf16_is400_notAServerFault() throws Exception {
+        String json = "{\"last_revision\": 1, \"data\": {\"s\": {\"k\": \"v\"}}}";
+        for (java.nio.charset.Charset cs : new java.nio.charset.Charset[] {java.nio.charset.StandardCharsets.UTF_16BE,
+                java.nio.charset.StandardCharsets.UTF_16LE, java.nio.charset.StandardCharsets.UTF_16}) {
+            HttpTester.Request req = TestServer.request("POST", "d/notes/update/", ADMIN, null);
+            req.setContent(json.getBytes(cs));
+            HttpTester.Response r = server.send(req);
+            assertEquals(400, r.getStatus(), cs.name());
+        }
+        assertTrue(revisionOf("notes") <= 1);
+    }
+
+    @Test
+    void push_ofAUtf8BodyWithAByteOrderMark_keepsValuesExact() throws Exception {
+        byte[] json = "{\"last_revision\": 1, \"data\": {\"s\": {\"k\": \"v\u00e9\"}}}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] withBom = new byte[json.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, withBom, 3, json.length);
+        HttpTester.Request req = TestServer.request("POST", "d/notes/update/", ADMIN, null);
+        req.setContent(withBom);
+        HttpTester.Response r = server.send(req);
+        assertEquals(200, r.getStatus(), r.getContent());
+        assertEquals("{\"since\":0,\"updates\":[[\"s\",2,\"k\",\"v\u00e9\"]],\"until\":2}",
+                get("d/notes/update/0", ADMIN).getContent());
+    }
+
     private static List<Object> listOf(Object... items) {
         List<Object> l = new ArrayList<>();
         for (Object o : items) {

@@ -95,7 +95,7 @@ public final class JsonValue {
         }
         long start = parser.currentTokenLocation().getByteOffset();
         parser.skipChildren();
-        parser.finishToken(); // strings are read lazily: without this the end offset is just past the opening quote
+        parser.finishToken(); // Jackson reads strings lazily: make the parser consume the whole token
         long end = parser.currentLocation().getByteOffset();
         if (start < 0 || end < start || end > source.length) {
             throw new IllegalStateException("parser does not report byte offsets into the source");

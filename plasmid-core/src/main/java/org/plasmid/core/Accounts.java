@@ -136,11 +136,6 @@ public final class Accounts {
         return all;
     }
 
-    /** @return whether the stored credential of {@code access} is a guest's */
-    boolean isGuest(String access) {
-        return storage.credential(access).map(Credential::guest).orElse(false);
-    }
-
     private void requireAccount(String access) {
         if (storage.credential(access).isEmpty()) {
             throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "no account " + access

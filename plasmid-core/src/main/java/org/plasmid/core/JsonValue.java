@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +14,14 @@ import java.util.Arrays;
  * A JSON value held as the exact UTF-8 bytes a client sent. The engine never re-encodes it, so big
  * integers, key order, white space inside the value and unicode escapes all survive byte for byte.
  * Instances are immutable and always hold one complete, valid JSON value (never {@code null}: a
- * deletion is represented by the absence of a value).
+ * deletion is represented by the absence of a value). Duplicate object keys inside a value are kept as
+ * sent: the value is opaque to the server, and the client's JSON parser decides what they mean.
  */
 public final class JsonValue {
     /** Deepest nesting of arrays and objects a value may have (PROTOCOL.md §6). */
     public static final int MAX_DEPTH = 64;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_DEPTH)
                     .maxNumberLength(Integer.MAX_VALUE)
@@ -95,6 +94,7 @@ public final class JsonValue {
         }
         long start = parser.currentTokenLocation().getByteOffset();
         parser.skipChildren();
+        parser.finishToken(); // Jackson reads strings lazily: make the parser consume the whole token
         long end = parser.currentLocation().getByteOffset();
         if (start < 0 || end < start || end > source.length) {
             throw new IllegalStateException("parser does not report byte offsets into the source");

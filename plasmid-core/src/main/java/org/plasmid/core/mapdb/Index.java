@@ -33,7 +33,7 @@ final class Index implements AutoCloseable {
         final long id;
         final ReentrantLock lock = new ReentrantLock();
         volatile long head;
-        long size;
+        volatile long size;
         int pushIds;
 
         Db(String name, long id, long head, long size, int pushIds) {

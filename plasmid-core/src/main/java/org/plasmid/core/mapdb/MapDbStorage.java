@@ -159,15 +159,7 @@ public final class MapDbStorage implements Storage {
     @Override
     public long storedBytes(String database) {
         Index.Db d = databases.get(database);
-        if (d == null) {
-            return -1;
-        }
-        d.lock.lock();
-        try {
-            return d.size;
-        } finally {
-            d.lock.unlock();
-        }
+        return d == null ? -1 : d.size;
     }
 
     @Override

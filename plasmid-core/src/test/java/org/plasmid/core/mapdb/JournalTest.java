@@ -1,0 +1,128 @@
+package org.plasmid.core.mapdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JournalTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] record(int i) {
+        return ("record-" + i + "-" + "x".repeat(i % 7)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void write(int count, long segmentSize) throws IOException {
+        try (Journal j = Journal.open(dir, segmentSize)) {
+            for (int i = 0; i < count; i++) {
+                j.sync(j.append(record(i)));
+            }
+        }
+    }
+
+    private List<String> replay(long segmentSize) throws IOException {
+        List<String> got = new ArrayList<>();
+        try (Journal j = Journal.open(dir, segmentSize)) {
+            j.replay(0, (end, payload) -> got.add(StandardCharsets.UTF_8.decode(payload).toString()));
+        }
+        return got;
+    }
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".log")).sorted().toList();
+        }
+    }
+
+    @Test
+    void records_areReplayedInOrder_acrossSegments() throws IOException {
+        write(200, 512);
+        assertTrue(segments().size() > 5, "rolled into several segments");
+        List<String> got = replay(512);
+        assertEquals(200, got.size());
+        for (int i = 0; i < 200; i++) {
+            assertEquals(new String(record(i), StandardCharsets.UTF_8), got.get(i));
+        }
+    }
+
+    @Test
+    void appending_continuesAfterAReopen() throws IOException {
+        write(3, 1 << 20);
+        try (Journal j = Journal.open(dir)) {
+            j.sync(j.append(record(3)));
+        }
+        assertEquals(4, replay(1 << 20).size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 8, 9, 12})
+    void aTornTail_isCutOffAtTheLastWholeRecord(int bytesCut) throws IOException {
+        write(10, 1 << 20);
+        Path seg = segments().get(0);
+        long size = Files.size(seg);
+        try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
+            f.setLength(size - bytesCut);
+        }
+        assertEquals(9, replay(1 << 20).size());
+        try (Journal j = Journal.open(dir)) {
+            j.sync(j.append(record(99)));
+        }
+        List<String> got = replay(1 << 20);
+        assertEquals(10, got.size());
+        assertEquals(new String(record(99), StandardCharsets.UTF_8), got.get(9));
+    }
+
+    @Test
+    void aCorruptTail_isDetectedByItsChecksumAndCutOff() throws IOException {
+        write(10, 1 << 20);
+        Path seg = segments().get(0);
+        try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
+            f.seek(f.length() - 2);
+            int b = f.read();
+            f.seek(f.length() - 2);
+            f.write(b ^ 0x20);
+        }
+        assertEquals(9, replay(1 << 20).size());
+    }
+
+    @Test
+    void aZeroFilledTail_isCutOff() throws IOException {
+        write(5, 1 << 20);
+        Path seg = segments().get(0);
+        Files.write(seg, new byte[4096], java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(5, replay(1 << 20).size());
+        assertEquals(5, replay(1 << 20).size());
+    }
+
+    @Test
+    void damageBeforeTheLastSegment_refusesToOpen_ratherThanDropAcknowledgedRecords() throws IOException {
+        write(100, 512);
+        Path first = segments().get(0);
+        try (RandomAccessFile f = new RandomAccessFile(first.toFile(), "rw")) {
+            f.seek(20);
+            f.write(0xFF);
+        }
+        IOException e = assertThrows(IOException.class, () -> Journal.open(dir, 512));
+        assertTrue(e.getMessage().contains("not the last segment"), e.getMessage());
+    }
+
+    @Test
+    void aMissingSegment_refusesToOpen() throws IOException {
+        write(100, 512);
+        Files.delete(segments().get(1));
+        assertThrows(IOException.class, () -> Journal.open(dir, 512));
+    }
+}

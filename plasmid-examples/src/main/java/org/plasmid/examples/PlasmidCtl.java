@@ -4,9 +4,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.IntConsumer;
 import org.plasmid.core.PlasmidException;
 import org.plasmid.core.PlasmidHub;
+import org.plasmid.servlet.PlasmidServlet;
 
 /**
  * {@code plasmidctl}: the standalone Plasmid Sync server and its admin CLI, a Java port of the original
@@ -109,8 +112,73 @@ public final class PlasmidCtl {
         }
     }
 
+    /**
+     * Serves until the JVM is asked to stop (SIGTERM, SIGINT/Ctrl-C): the shutdown hook then stops
+     * Jetty gracefully and closes the hub. The hook is in place before the hub is opened, so a signal
+     * that arrives while starting waits for the start and then stops cleanly too.
+     */
     private int serve(CommandLine cl) {
-        err.println("plasmidctl: serving needs PlasmidServlet (plasmid-servlet), which is not built yet");
-        return FAILED;
+        CompletableFuture<Serving> started = new CompletableFuture<>();
+        Thread hook = new Thread(() -> stopOnShutdown(started), "plasmidctl-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Serving serving;
+        try {
+            serving = Serving.start(cl.hubPath(), cl.host(), cl.port(), PlasmidServlet::new, STOP_TIMEOUT);
+            started.complete(serving);
+        } catch (Exception e) {
+            started.completeExceptionally(e);
+            removeHook(hook);
+            if (e instanceof PlasmidException p) {
+                throw p;
+            }
+            err.println("plasmidctl: cannot serve on " + cl.host() + " port " + cl.port() + ": " + describe(e));
+            return FAILED;
+        } finally {
+            started.completeExceptionally(new IllegalStateException("did not start")); // no-op once complete
+        }
+        try {
+            serving.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return serving.stop() == Serving.Stopped.WITH_ERRORS ? FAILED : OK;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down; the hook finds nothing started and leaves the exit alone
+        }
+    }
+
+    /**
+     * The shutdown hook. A JVM ended by SIGTERM or SIGINT exits with status 143 or 130 even when its
+     * hooks ran cleanly; a graceful stop is a success, so once the server is stopped and the hub closed
+     * the hook ends the JVM itself, with 0 (1 if stopping failed). plasmidctl registers no other hook.
+     * When the server had already been stopped otherwise, the exit status is left alone.
+     */
+    private static void stopOnShutdown(CompletableFuture<Serving> started) {
+        Serving serving;
+        try {
+            serving = started.join();
+        } catch (CompletionException e) {
+            return; // it never started, and has cleaned up after itself
+        }
+        Serving.Stopped stopped = serving.stop();
+        if (stopped != Serving.Stopped.ALREADY) {
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(stopped == Serving.Stopped.CLEANLY ? OK : FAILED);
+        }
+    }
+
+    private static String describe(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message += " (" + cause.getMessage() + ")";
+        }
+        return message;
     }
 }

@@ -135,9 +135,7 @@ class PlasmidCtlAdminTest {
     @Test
     void listAccounts_onAHubWithoutAccounts_saysHowToCreateOne() {
         Path empty = tmp.resolve("empty");
-        try (PlasmidHub h = PlasmidHub.open(empty)) {
-            // an existing hub with no accounts
-        }
+        PlasmidHub.open(empty).close(); // an existing hub without accounts
 
         Ctl.Run r = Ctl.run("-p", empty.toString(), "--list-accounts");
 

@@ -162,11 +162,16 @@ final class Plasmidctl {
             return process.exitValue();
         }
 
+        /** Kills the process if a test left it running (after a failure). */
         @Override
-        public void close() throws Exception {
+        public void close() {
             if (process.isAlive()) {
                 process.destroyForcibly();
-                process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                try {
+                    process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -67,6 +67,8 @@ public final class PlasmidCtl {
 
     /**
      * Runs one command line: an admin action, the help, or the server (which returns once stopped).
+     * Serving installs a JVM shutdown hook that ends the JVM once the server has stopped, so serve
+     * in a process of its own.
      *
      * @param args the command line
      * @return the exit code: {@link #OK}, {@link #FAILED} or {@link #USAGE}

@@ -12,9 +12,12 @@ import java.util.UUID;
  * A simulated offline-first device, as Plasmid.js behaves: a local copy of one database, edits queued
  * until pushed, and the sync loop of the protocol — pull everything (paged), push the queued edits,
  * and on {@code outofdate} pull and retry. A pulled change to a key with an unpushed local edit is a
- * conflict; this device keeps its own edit (it is pushed next), and counts the conflict. Pushes carry a
- * {@code push_id}, so a retry after a lost answer is answered as a duplicate instead of a conflict.
- * Not thread-safe: one device, one thread.
+ * conflict; this device keeps its own edit (it is pushed next), and counts the conflict.
+ *
+ * <p>Pushes carry a {@code push_id}, kept with the queued edits until a push of them is acknowledged:
+ * when a push fails without an answer (the connection died, the server was killed), the next push of
+ * the same edits repeats the id, so the server answers a push that had landed as a duplicate instead of
+ * writing it twice. A new edit starts a new id. Not thread-safe: one device, one thread.
  */
 public final class SimulatedDevice {
     private final SyncClient client;
@@ -22,6 +25,7 @@ public final class SimulatedDevice {
     private final int pageSize;
     private final Map<String, JsonNode> data = new HashMap<>();
     private final Map<String, JsonNode> pending = new LinkedHashMap<>();
+    private String pushId;
     private long revision = 1;
     private long conflicts;
     private long retries;
@@ -69,6 +73,7 @@ public final class SimulatedDevice {
             data.put(id, v);
         }
         pending.put(id, v);
+        pushId = null; // different edits, a different push
     }
 
     /** Pulls until nothing more is held back, applying changes; unpushed local edits win. */
@@ -99,14 +104,22 @@ public final class SimulatedDevice {
 
     /**
      * Pushes the queued edits; on {@code outofdate} pulls and retries (at most {@code maxAttempts}).
+     * A {@code duplicate} answer (this push had landed, its answer was lost) acknowledges the edits too;
+     * the device then pulls again from the push's revision, so that changes it set aside as conflicts
+     * with the landed push are applied after all.
      *
-     * @return the push's answer (saved, revision), or the last refusal if attempts ran out
+     * @return the push's answer (saved, revision), or the last refusal if attempts ran out, or null if
+     *     nothing was queued
+     * @throws SyncException if the server answers with an error other than {@code outofdate}
+     * @throws java.io.UncheckedIOException if no answer came; the edits stay queued, with their push id
      */
     public SyncClient.Response push(int maxAttempts) {
         if (pending.isEmpty()) {
             return null;
         }
-        String pushId = UUID.randomUUID().toString();
+        if (pushId == null) {
+            pushId = UUID.randomUUID().toString();
+        }
         SyncClient.Response r = null;
         for (int attempt = 0; attempt < maxAttempts; attempt++) {
             ObjectNode body = SyncClient.JSON.createObjectNode();
@@ -118,7 +131,14 @@ public final class SimulatedDevice {
             r = client.push(db, revision, body, pushId);
             if (r.ok()) {
                 pending.clear();
-                revision = Math.max(revision, r.body().get("revision").asLong());
+                pushId = null;
+                long landed = r.body().get("revision").asLong();
+                if (r.body().path("duplicate").asBoolean(false) && landed <= revision) {
+                    revision = landed;
+                    pull();
+                } else {
+                    revision = Math.max(revision, landed);
+                }
                 return r;
             }
             if (r.status() != 200 || !r.reason().equals("outofdate")) {
@@ -159,6 +179,17 @@ public final class SimulatedDevice {
     /** @return pushes refused as outofdate and retried so far */
     public long retries() {
         return retries;
+    }
+
+    /**
+     * @param cloneBody the answer of {@code GET d/{db}/clone}
+     * @return the state it holds, keyed as {@link #data()} is: comparable with a device's data
+     */
+    public static Map<String, JsonNode> cloneState(JsonNode cloneBody) {
+        Map<String, JsonNode> state = new HashMap<>();
+        cloneBody.path("data").fields().forEachRemaining(store -> store.getValue().fields()
+                .forEachRemaining(key -> state.put(id(store.getKey(), key.getKey()), key.getValue().get(1))));
+        return state;
     }
 
     /** @return the key of {@link #data()} for a store and key */

@@ -27,6 +27,21 @@ public final class SyncClient {
     private final URI api;
     private final String authorization;
     private final Duration timeout;
+    private final Observer observer;
+
+    /** Told about every exchange a client makes, for example to time requests (the soak does). */
+    @FunctionalInterface
+    public interface Observer {
+        /**
+         * Called once per request, on the calling thread, after the answer was read or the exchange failed.
+         *
+         * @param method the HTTP method
+         * @param path the path under the API base, with its query
+         * @param status the status code, or -1 if no answer came (the exchange failed with an I/O error)
+         * @param nanos how long the exchange took
+         */
+        void exchanged(String method, String path, int status, long nanos);
+    }
 
     /**
      * @param api the API base, ending in {@code /v1/} (e.g. {@code http://127.0.0.1:8880/plasmid/v1/})
@@ -34,19 +49,23 @@ public final class SyncClient {
      * @param secret the secret
      */
     public SyncClient(URI api, String access, String secret) {
-        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), api, access, secret,
-                Duration.ofSeconds(90));
+        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), api, basic(access, secret),
+                Duration.ofSeconds(90), null);
     }
 
-    private SyncClient(HttpClient http, URI api, String access, String secret, Duration timeout) {
+    private SyncClient(HttpClient http, URI api, String authorization, Duration timeout, Observer observer) {
         if (!api.getPath().endsWith("/")) {
             throw new IllegalArgumentException("the API base must end with '/': " + api);
         }
         this.http = http;
         this.api = api;
-        this.authorization = "Basic " + Base64.getEncoder()
-                .encodeToString((access + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        this.authorization = authorization;
         this.timeout = timeout;
+        this.observer = observer;
+    }
+
+    private static String basic(String access, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((access + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -55,7 +74,15 @@ public final class SyncClient {
      * @return a client for other credentials sharing this one's connections
      */
     public SyncClient as(String access, String secret) {
-        return new SyncClient(http, api, access, secret, timeout);
+        return new SyncClient(http, api, basic(access, secret), timeout, observer);
+    }
+
+    /**
+     * @param observer told about every exchange of the returned client
+     * @return a client with the same credentials and connections, observed
+     */
+    public SyncClient observed(Observer observer) {
+        return new SyncClient(http, api, authorization, timeout, Objects.requireNonNull(observer, "observer"));
     }
 
     /** @return the API base */
@@ -144,35 +171,54 @@ public final class SyncClient {
 
     /** {@code GET} a path under the API base. */
     public Response get(String path) {
-        return send(request(path).GET());
+        return send("GET", path, null);
     }
 
     /** {@code POST} a JSON text to a path under the API base. */
     public Response post(String path, String json) {
-        return send(request(path).header("Content-Type", "text/plain;charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+        return send("POST", path, json);
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(api.resolve(path)).timeout(timeout).header("Authorization", authorization);
-    }
-
-    private Response send(HttpRequest.Builder request) {
+    /**
+     * Any method on a path under the API base (for example a wrong one, to see it refused).
+     *
+     * @param method the HTTP method
+     * @param path the path under the API base, with its query
+     * @param body a text body (sent as Plasmid.js sends JSON), or null for none
+     * @return the answer
+     * @throws UncheckedIOException if no answer came (connection refused or lost, timeout)
+     */
+    public Response send(String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).timeout(timeout)
+                .header("Authorization", authorization);
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "text/plain;charset=UTF-8")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        }
+        long start = System.nanoTime();
+        int status = -1;
         try {
             HttpResponse<byte[]> r = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode body;
+            status = r.statusCode();
+            JsonNode json;
             try {
-                body = r.body().length == 0 ? JSON.missingNode() : JSON.readTree(r.body());
+                json = r.body().length == 0 ? JSON.missingNode() : JSON.readTree(r.body());
             } catch (IOException notJson) {
-                body = JSON.missingNode();
+                json = JSON.missingNode();
             }
-            return new Response(r.statusCode(), Objects.requireNonNullElse(body, JSON.missingNode()),
+            return new Response(r.statusCode(), Objects.requireNonNullElse(json, JSON.missingNode()),
                     r.headers().firstValue("Retry-After").orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        } finally {
+            if (observer != null) {
+                observer.exchanged(method, path, status, System.nanoTime() - start);
+            }
         }
     }
 }

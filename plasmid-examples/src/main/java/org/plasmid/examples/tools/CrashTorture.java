@@ -1,0 +1,290 @@
+package org.plasmid.examples.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.plasmid.examples.client.SimulatedDevice;
+import org.plasmid.examples.client.SyncClient;
+
+/**
+ * The crash torture: runs the real {@code plasmidctl.jar} server as a child process on a temporary hub,
+ * lets simulated devices sync against it over HTTP, kills the server with SIGKILL at a random moment,
+ * restarts it, and checks that no acknowledged push was lost, no push is partial, revisions have no
+ * gaps, and every device converges to the server's clone. See {@link #HELP} and the README.
+ *
+ * <pre>java -cp plasmid-examples/target/plasmidctl.jar org.plasmid.examples.tools.CrashTorture --trials 20</pre>
+ */
+public final class CrashTorture {
+    /** Exit code: every check passed. */
+    public static final int OK = 0;
+    /** Exit code: a check failed, or the torture could not run. */
+    public static final int FAILED = 1;
+    /** Exit code: the command line is wrong. */
+    public static final int USAGE = 2;
+
+    static final String HELP = """
+            Usage: java -cp plasmidctl.jar org.plasmid.examples.tools.CrashTorture [OPTIONS]
+
+            Crash torture: starts the real plasmidctl.jar server (java -jar, a child process) on a
+            temporary hub, lets simulated devices sync with it over HTTP on 127.0.0.1 (each pushes
+            batches from its own last_revision, pulls on outofdate and retries, with a push_id),
+            kills the server with SIGKILL at a random moment, restarts it, and after every trial
+            checks that: the hub opens (the server restarts); every acknowledged push is present
+            whole at its revision; no push is partial; revisions 2..head have no gaps; every
+            device, once it has synced again, holds exactly the server's clone. A push whose
+            answer was lost may be there or not, but only whole.
+
+            Options:
+              --trials N      kills and restarts (default 20)
+              --devices N     simulated devices syncing concurrently (default 4)
+              --seed S        seed of the schedule (kill moments, batch sizes); default random,
+                              always printed: the same seed replays the same schedule
+              --max-run D     each trial kills the server after a random 100ms..D (default 1500ms)
+              --jar PATH      the plasmidctl jar to run (default plasmid-examples/target/plasmidctl.jar,
+                              else the jar this tool runs from)
+              -h, --help      show this help and exit
+
+            Output: one row per trial; "lost", "partial", "gaps" and "diverged" must be 0.
+            The temporary hub is deleted when every check passes, and kept (path printed) otherwise.
+
+            Exit codes: 0 every check passed; 1 a check failed or the torture could not run;
+            2 bad usage.
+            """;
+
+    private static final Set<String> OPTIONS = Set.of("--trials", "--devices", "--seed", "--max-run", "--jar");
+    private static final String ACCESS = "torture";
+    private static final String DB = "torture";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** Options of the server JVM: quick to start, small, and without a log line per request. */
+    private static final List<String> SERVER_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
+            "-Dorg.slf4j.simpleLogger.log.org.plasmid.servlet.RequestLog=warn");
+
+    /**
+     * What to run.
+     *
+     * @param trials kills and restarts
+     * @param devices simulated devices
+     * @param seed the schedule's seed
+     * @param maxRun the longest time a trial lets the devices work before the kill
+     * @param jar the plasmidctl jar
+     */
+    record Options(int trials, int devices, long seed, Duration maxRun, Path jar) {
+    }
+
+    private final Options options;
+    private final PrintStream out;
+    private final List<String> errors = new ArrayList<>();
+    private final Map<TortureAudit.Batch, TortureAudit.Ack> acks = new ConcurrentHashMap<>();
+    private final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    private final List<TortureDevice> devices = new ArrayList<>();
+    private Path work;
+    private ServerProcess server;
+    private SyncClient admin;
+
+    private CrashTorture(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /**
+     * Runs the torture and exits: 0 if every check passed, 1 if not, 2 for bad usage.
+     *
+     * @param args the command line (see {@link #HELP})
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * The main entry without the exit.
+     *
+     * @param args the command line
+     * @param out where the table goes
+     * @param err where usage errors go
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            Args a = Args.parse(args, OPTIONS);
+            if (a.help()) {
+                out.print(HELP);
+                return OK;
+            }
+            options = new Options(a.integer("--trials", 20, 1, 100_000), a.integer("--devices", 4, 1, 64),
+                    a.longValue("--seed", new SecureRandom().nextLong()),
+                    a.duration("--max-run", Duration.ofMillis(1500), Duration.ofMillis(200), Duration.ofMinutes(10)),
+                    a.has("--jar") ? a.path("--jar") : defaultJar());
+        } catch (Args.UsageException e) {
+            err.println("CrashTorture: " + e.getMessage());
+            err.println("Run with --help for usage.");
+            return USAGE;
+        }
+        return run(options, out).passed() ? OK : FAILED;
+    }
+
+    /**
+     * Runs the torture with these options, printing the table as it goes.
+     *
+     * @param options what to run
+     * @param out where the table goes
+     * @return what happened
+     */
+    static TortureReport run(Options options, PrintStream out) {
+        return new CrashTorture(options, out).torture();
+    }
+
+    private static Path defaultJar() {
+        Path built = Path.of("plasmid-examples", "target", "plasmidctl.jar");
+        if (Files.isRegularFile(built)) {
+            return built;
+        }
+        try {
+            Path self = Path.of(CrashTorture.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(self) && self.getFileName().toString().endsWith(".jar")) {
+                return self;
+            }
+        } catch (Exception e) {
+            // no code source to go by; the default is reported missing when used
+        }
+        return built;
+    }
+
+    private TortureReport torture() {
+        Random schedule = new Random(options.seed());
+        List<TortureReport.Trial> trials = new ArrayList<>();
+        out.println("Plasmid crash torture: " + options.trials() + " trials, " + options.devices() + " devices, seed "
+                + options.seed() + " (the same schedule again: --seed " + options.seed() + ")");
+        try {
+            work = Files.createTempDirectory("plasmid-torture-");
+            Path hub = work.resolve("hub");
+            ServerProcess.admin(options.jar(), work, List.of("-p", hub.toString(), "--set-secret", ACCESS, secret));
+            ServerProcess.admin(options.jar(), work, List.of("-p", hub.toString(), "--grant-permission", ACCESS, "*", "*"));
+            server = ServerProcess.start(options.jar(), work, SERVER_JVM, serverArgs(0), START_TIMEOUT);
+            out.println("server: java -jar " + options.jar().toAbsolutePath() + ", hub " + hub + ", API " + server.api());
+            admin = new SyncClient(server.api(), ACCESS, secret);
+            for (int i = 0; i < options.devices(); i++) {
+                devices.add(new TortureDevice(i, new SyncClient(server.api(), ACCESS, secret), DB,
+                        new Random(schedule.nextLong()), acks));
+            }
+            out.println(TortureReport.HEADER);
+            for (int t = 1; t <= options.trials(); t++) {
+                TortureReport.Trial trial = trial(t, 100 + schedule.nextInt((int) options.maxRun().toMillis() - 99));
+                trials.add(trial);
+                out.println(trial.row());
+                out.flush();
+            }
+            finalAudit();
+            int exit = server.terminate(Duration.ofSeconds(60));
+            if (exit != 0) {
+                errors.add("the server exited with " + exit + " on SIGTERM at the end");
+            }
+        } catch (IOException | UncheckedIOException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            errors.add("the torture could not go on: " + e.getMessage());
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+        TortureReport report = new TortureReport(options.seed(), trials, List.copyOf(errors));
+        report.print(out, work);
+        if (report.passed() && work != null) {
+            Trees.delete(work);
+        }
+        return report;
+    }
+
+    private List<String> serverArgs(int port) {
+        return List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "-p", work.resolve("hub").toString());
+    }
+
+    private TortureReport.Trial trial(int number, long runMillis) throws IOException, InterruptedException {
+        long ackedBefore = devices.stream().mapToLong(TortureDevice::acknowledged).sum();
+        long landedBefore = devices.stream().mapToLong(TortureDevice::landedUnanswered).sum();
+        List<String> trialErrors = new ArrayList<>();
+        DeviceThreads running = DeviceThreads.start(devices);
+        Thread.sleep(runMillis);
+        running.killed();
+        server.kill();
+        trialErrors.addAll(running.join(Duration.ofSeconds(60)));
+        int inDoubt = (int) devices.stream().filter(TortureDevice::inDoubt).count();
+
+        int port = server.port();
+        server = ServerProcess.start(options.jar(), work, SERVER_JVM, serverArgs(port), START_TIMEOUT);
+        long restartMillis = server.startMillis();
+
+        TortureAudit.Result audit = audit();
+        int diverged = 0;
+        try {
+            for (TortureDevice d : devices) {
+                d.recover();
+            }
+            diverged = diverged(trialErrors);
+        } catch (RuntimeException e) {
+            trialErrors.add("syncing after the restart failed: " + e.getMessage());
+        }
+        long acked = devices.stream().mapToLong(TortureDevice::acknowledged).sum() - ackedBefore;
+        long landed = devices.stream().mapToLong(TortureDevice::landedUnanswered).sum() - landedBefore;
+        errors.addAll(trialErrors.stream().map(e -> "trial " + number + ": " + e).toList());
+        errors.addAll(audit.problems().stream().map(e -> "trial " + number + ": " + e).toList());
+        return new TortureReport.Trial(number, runMillis, acked, inDoubt, landed, audit, diverged, restartMillis,
+                trialErrors.size());
+    }
+
+    /** Pulls the whole log through the restarted server and checks it against every acknowledgement. */
+    private TortureAudit.Result audit() {
+        SyncClient.Response all = admin.pull(DB, 1, 0, 0);
+        if (all.status() != 200 || !all.body().has("updates")) {
+            throw new UncheckedIOException(new IOException("the full pull failed: HTTP " + all.status() + " " + all.body()));
+        }
+        return TortureAudit.audit(all.body().get("updates"), all.body().get("until").asLong(), Map.copyOf(acks));
+    }
+
+    /** After the last trial: the pushes acknowledged while recovering are checked too. */
+    private void finalAudit() {
+        TortureAudit.Result last = audit();
+        if (!last.clean()) {
+            errors.add("final audit: " + last.lost() + " lost, " + last.partial() + " partial, " + last.gaps() + " gaps");
+            errors.addAll(last.problems().stream().map(e -> "final audit: " + e).toList());
+        }
+        out.println("final audit: " + last.entries() + " entries, head revision " + last.head() + ", "
+                + acks.size() + " acknowledged pushes all present whole: " + (last.clean() ? "yes" : "NO"));
+    }
+
+    /** @return how many devices, once synced, differ from the server's clone */
+    private int diverged(List<String> trialErrors) {
+        for (TortureDevice d : devices) {
+            d.pull();
+        }
+        SyncClient.Response clone = admin.cloneDatabase(DB);
+        if (clone.status() != 200) {
+            throw new UncheckedIOException(new IOException("clone failed: HTTP " + clone.status() + " " + clone.body()));
+        }
+        Map<String, JsonNode> state = SimulatedDevice.cloneState(clone.body());
+        long revision = clone.body().get("revision").asLong();
+        int diverged = 0;
+        for (TortureDevice d : devices) {
+            if (!d.data().equals(state) || d.revision() != revision) {
+                diverged++;
+                trialErrors.add("device " + d.id() + " diverged: " + d.data().size() + " keys at revision "
+                        + d.revision() + ", the server's clone " + state.size() + " keys at revision " + revision);
+            }
+        }
+        return diverged;
+    }
+}

@@ -10,13 +10,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A hub served over HTTP, and the order in which the two are stopped: Jetty first (requests in flight
- * finish), then the hub is closed (which releases its directory for the next process).
+ * finish), then the hub is closed (which releases its directory for the next process). plasmidctl serves
+ * with it, and the soak tool ({@code org.plasmid.examples.tools.Soak}) embeds it.
  */
-final class Serving {
+public final class Serving {
     private static final Logger LOG = LoggerFactory.getLogger(Serving.class);
 
     /** How {@link #stop()} ended. */
-    enum Stopped {
+    public enum Stopped {
         /** This call stopped the server and closed the hub without error. */
         CLEANLY,
         /** This call stopped what it could, but an error was logged. */
@@ -48,7 +49,7 @@ final class Serving {
      * @throws org.plasmid.core.PlasmidException if the hub cannot be opened (for example it is in use)
      * @throws Exception if the server cannot start; the hub is closed again
      */
-    static Serving start(Path hubPath, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
+    public static Serving start(Path hubPath, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
             Duration stopTimeout) throws Exception {
         Path dir = hubPath.toAbsolutePath().normalize();
         PlasmidHub hub = PlasmidHub.open(dir);
@@ -65,12 +66,12 @@ final class Serving {
     }
 
     /** @return the port listened on */
-    int port() {
+    public int port() {
         return server.port();
     }
 
     /** @return the API base URL */
-    java.net.URI apiUri() {
+    public java.net.URI apiUri() {
         return server.apiUri();
     }
 
@@ -85,7 +86,7 @@ final class Serving {
      *
      * @return how it went
      */
-    synchronized Stopped stop() {
+    public synchronized Stopped stop() {
         if (stopped) {
             return Stopped.ALREADY;
         }

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * runs out, without holding a thread: the request goes asynchronous and is answered from the
  * container's pool when {@link PlasmidHub#awaitChange} completes (a push landed) or its timeout fires.
  * At most {@code maxHeldPolls} are held at once; beyond that requests are answered 503 at once.
+ * Once {@link #wakeAll()} was called (the server is stopping) none is held: a stop waits for requests
+ * in flight, and a poll waiting up to 60 s for a change would hold it up.
  */
 final class LongPolls {
     private static final Logger LOG = LoggerFactory.getLogger(LongPolls.class);
@@ -31,6 +33,7 @@ final class LongPolls {
     private final AtomicInteger held = new AtomicInteger();
     private final Set<CompletableFuture<Long>> waiting = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean warnedBlocking = new AtomicBoolean();
+    private volatile boolean stopping;
 
     LongPolls(int max) {
         this.max = max;
@@ -50,12 +53,16 @@ final class LongPolls {
      * @param since the client's revision
      * @param waitMillis how long to wait at most
      * @param answer answers the pull once the wait is over
-     * @return true if the request went asynchronous (it is answered later); false if the servlet is not
-     *     registered with async support, in which case this thread waited and the caller must answer
+     * @return true if the request went asynchronous (it is answered later); false if the caller must
+     *     answer now: the server is stopping, or the servlet is not registered with async support (this
+     *     thread waited then)
      * @throws RequestException 503 if too many polls are held already
      */
     boolean hold(Exchange exchange, PlasmidHub hub, String database, long since, long waitMillis,
             Responder.Action answer) throws RequestException {
+        if (stopping) {
+            return false;
+        }
         if (held.incrementAndGet() > max) {
             held.decrementAndGet();
             throw new RequestException(Answers.unavailable("too many long-polls are waiting; retry later"));
@@ -68,11 +75,14 @@ final class LongPolls {
             held.decrementAndGet();
             throw e;
         }
+        waiting.add(change);
+        if (stopping) {
+            change.complete(-1L); // wakeAll ran while this poll was being set up
+        }
         if (!exchange.request().isAsyncSupported()) {
             waitBlocking(change);
             return false;
         }
-        waiting.add(change);
         AsyncContext async;
         try {
             async = exchange.request().startAsync();
@@ -128,8 +138,12 @@ final class LongPolls {
         return true;
     }
 
-    /** Ends every wait now (the servlet is going away): held polls are answered with what there is. */
+    /**
+     * Ends every wait now (the server is stopping, or the servlet going away): held polls are answered
+     * with what there is, and from now on polls are answered without waiting.
+     */
     void wakeAll() {
+        stopping = true;
         for (CompletableFuture<Long> f : waiting) {
             f.complete(-1L);
         }
@@ -145,6 +159,7 @@ final class LongPolls {
         } catch (CancellationException | CompletionException e) {
             // the hub closed or the wait was ended: the pull that follows says what there is
         } finally {
+            waiting.remove(change);
             held.decrementAndGet();
         }
     }

@@ -4,32 +4,68 @@ import jakarta.servlet.Servlet;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.plasmid.servlet.PlasmidServlet;
 
 /**
  * The standalone HTTP server: Jetty with one servlet mapped at {@value #MOUNT}{@code /*} in the root
  * context, so the API is at {@code /plasmid/v1/}. Nothing else is served (the root answers 404).
- * Stopping is graceful: requests in flight may finish within the stop timeout.
+ * Stopping is graceful: held long-polls are answered at once, requests in flight may finish within the
+ * stop timeout, and requests that arrive meanwhile on open connections are refused as the protocol
+ * refuses when it sheds load: 503 with {@code Retry-After} and a JSON error.
  */
 final class PlasmidServer {
     /** Where the API servlet is mounted; the protocol lives under {@code MOUNT + "/v1/"}. */
     static final String MOUNT = "/plasmid";
 
+    /** The answer to a request that arrives while the server stops. */
+    private static final byte[] STOPPING_ANSWER = "{\"error\": \"the server is stopping, retry later\", \"reason\": \"unavailable\"}"
+            .getBytes(StandardCharsets.UTF_8);
+    /** Seconds a refused client is asked to wait: about the time a restart takes. */
+    private static final String RETRY_AFTER_SECONDS = "5";
+
     private final Server server;
     private final ServerConnector connector;
     private final String host;
+    private final Servlet api;
 
-    private PlasmidServer(Server server, ServerConnector connector, String host) {
+    private PlasmidServer(Server server, ServerConnector connector, String host, Servlet api) {
         this.server = server;
         this.connector = connector;
         this.host = host;
+        this.api = api;
+    }
+
+    /** Jetty's graceful stop, refusing new requests with the protocol's 503 instead of an empty one. */
+    private static final class RefusingWhileStopping extends GracefulHandler {
+        RefusingWhileStopping(Handler handler) {
+            super(handler);
+        }
+
+        @Override
+        protected void handleShutdownRejection(Request request, Response response, Callback callback) {
+            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            response.write(true, ByteBuffer.wrap(STOPPING_ANSWER), callback);
+        }
     }
 
     /**
@@ -57,7 +93,7 @@ final class PlasmidServer {
         holder.setAsyncSupported(true); // long-poll pulls wait without holding a thread
         context.addServlet(holder, MOUNT + "/*");
 
-        server.setHandler(new GracefulHandler(context));
+        server.setHandler(new RefusingWhileStopping(context));
         server.setStopTimeout(stopTimeout.toMillis());
         server.setStopAtShutdown(false); // plasmidctl's own hook stops Jetty, then closes the hub
         try {
@@ -66,7 +102,7 @@ final class PlasmidServer {
             server.stop();
             throw e;
         }
-        return new PlasmidServer(server, connector, host);
+        return new PlasmidServer(server, connector, host, api);
     }
 
     /** @return the port actually listened on */
@@ -102,8 +138,14 @@ final class PlasmidServer {
         server.join();
     }
 
-    /** Stops gracefully: no new requests, requests in flight get up to the stop timeout to finish. */
+    /**
+     * Stops gracefully: held long-polls are answered now, no new requests are taken, requests in flight
+     * get up to the stop timeout to finish.
+     */
     void stop() throws Exception {
+        if (api instanceof PlasmidServlet plasmid) {
+            plasmid.stopHoldingLongPolls();
+        }
         server.stop();
     }
 }

@@ -158,4 +158,49 @@ class ConcurrencyTest {
             }
         }
     }
+    @ParameterizedTest(name = "on disk: {0}")
+    @ValueSource(booleans = {false, true})
+    void pullsWhilePushesOverwriteTheKeysTheyRead_neverFail_andNeverShowAKeyTwice(boolean disk) throws Exception {
+        int pushes = 300;
+        int keys = 10;
+        try (PlasmidHub hub = hub(disk)) {
+            hub.info("db");
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Future<?> writer = pool.submit(() -> {
+                try {
+                    for (int p = 0; p < pushes; p++) {
+                        List<Change> changes = new ArrayList<>();
+                        for (int k = 0; k < keys; k++) {
+                            changes.add(value("k" + k, Integer.toString(p)));
+                        }
+                        assertEquals(PushResult.Status.ACCEPTED, hub.push("db", 1 + p, changes).status());
+                    }
+                } finally {
+                    writing.set(false);
+                }
+                return null;
+            });
+            Future<Integer> reader = pool.submit(() -> {
+                int pulls = 0;
+                while (writing.get() || pulls == 0) {
+                    java.util.Set<String> seen = new java.util.HashSet<>();
+                    PullResult r = hub.pull("db", 0, 0, ch -> {
+                        assertTrue(seen.add(ch.key()), "key " + ch.key() + " returned twice");
+                        return true;
+                    });
+                    assertTrue(seen.size() <= keys && r.until() <= 1 + pushes);
+                    pulls++;
+                }
+                return pulls;
+            });
+            writer.get(120, TimeUnit.SECONDS);
+            assertTrue(reader.get(120, TimeUnit.SECONDS) > 0);
+            pool.shutdown();
+            List<Change> last = new ArrayList<>();
+            hub.pull("db", 0, 0, last::add);
+            assertEquals(keys, last.size());
+            assertTrue(last.stream().allMatch(c -> c.revision() == 1 + pushes), "each key at its latest revision");
+        }
+    }
 }

@@ -169,6 +169,9 @@ final class Index implements AutoCloseable {
         for (Map.Entry<byte[], byte[]> e : range.entrySet()) {
             byte[] k = e.getKey();
             byte[] v = e.getValue();
+            if (v == null) {
+                continue; // rewritten by a push past our head while we read: the next pull returns it
+            }
             if (!reader.entry(Keys.logStore(k), Keys.logKey(k), Keys.logRevision(k), v.length == 0 ? null : v)) {
                 break;
             }

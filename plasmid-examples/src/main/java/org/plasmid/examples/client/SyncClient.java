@@ -29,7 +29,11 @@ public final class SyncClient {
     private final Duration timeout;
     private final Observer observer;
 
-    /** Told about every exchange a client makes, for example to time requests (the soak does). */
+    /**
+     * Told about every exchange a client makes, for example to time requests (the soak does). An
+     * exception it throws reaches the caller in place of the answer: tests throw an
+     * {@link UncheckedIOException} to lose an answer the server has already acted on.
+     */
     @FunctionalInterface
     public interface Observer {
         /**

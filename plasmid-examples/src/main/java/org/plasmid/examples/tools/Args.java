@@ -153,6 +153,9 @@ final class Args {
     /** @return a duration as a user writes it: 500ms, 30s, 5m */
     static String show(Duration d) {
         long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
         if (ms % 60_000 == 0 && ms > 0) {
             return ms / 60_000 + "m";
         }

@@ -168,6 +168,10 @@ public final class CrashTorture {
         out.println("Plasmid crash torture: " + options.trials() + " trials, " + options.devices() + " devices, seed "
                 + options.seed() + " (the same schedule again: --seed " + options.seed() + ")");
         try {
+            if (!Files.isRegularFile(options.jar())) {
+                throw new IOException("there is no plasmidctl jar at " + options.jar().toAbsolutePath()
+                        + " (build it with mvn package, or name it with --jar)");
+            }
             work = Files.createTempDirectory("plasmid-torture-");
             Path hub = work.resolve("hub");
             ServerProcess.admin(options.jar(), work, List.of("-p", hub.toString(), "--set-secret", ACCESS, secret));
@@ -202,8 +206,9 @@ public final class CrashTorture {
             }
         }
         TortureReport report = new TortureReport(options.seed(), trials, List.copyOf(errors));
-        report.print(out, work);
-        if (report.passed() && work != null) {
+        boolean keep = !report.passed() && !trials.isEmpty(); // a hub that was tortured and failed is evidence
+        report.print(out, keep ? work : null);
+        if (!keep && work != null) {
             Trees.delete(work);
         }
         return report;

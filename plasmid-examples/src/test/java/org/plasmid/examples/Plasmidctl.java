@@ -1,27 +1,23 @@
 package org.plasmid.examples;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.plasmid.examples.tools.ServerProcess;
 
 /**
  * Runs the real {@code target/plasmidctl.jar} as a child process, the way a newcomer does:
  * {@code java -jar plasmidctl.jar ...} in a working directory.
  */
 final class Plasmidctl {
-    private static final Pattern SERVING = Pattern.compile(
-            "Plasmid Sync serving hub (\\S+) at (\\S+) \\(API (http://\\S+/plasmid/v1/)\\)");
     private static final long TIMEOUT_SECONDS = 60;
 
     private Plasmidctl() {
@@ -84,65 +80,35 @@ final class Plasmidctl {
 
     /** Starts the server and waits until it logs that it is serving. */
     static Server serve(Path workDir, String... args) throws Exception {
-        Process p = command(workDir, args).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        p.getOutputStream().close();
-        Server server = new Server(p);
-        server.awaitServing();
-        return server;
+        try {
+            return new Server(ServerProcess.start(jar(), workDir, List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"),
+                    List.of(args), Duration.ofSeconds(TIMEOUT_SECONDS)));
+        } catch (IOException e) {
+            throw new AssertionError("plasmidctl did not start serving: " + e.getMessage(), e);
+        }
     }
 
-    /** A running server process and everything it has logged. */
+    /** A running server process and everything it has logged (a {@link ServerProcess}, as tests use it). */
     static final class Server implements AutoCloseable {
-        private final Process process;
-        private final StringBuffer log = new StringBuffer();
-        private final CompletableFuture<Matcher> serving = new CompletableFuture<>();
-        private final Thread reader;
+        private final ServerProcess process;
 
-        private Server(Process process) {
+        private Server(ServerProcess process) {
             this.process = process;
-            this.reader = new Thread(this::readLog, "plasmidctl-log");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void readLog() {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    log.append(line).append('\n');
-                    Matcher m = SERVING.matcher(line);
-                    if (m.find()) {
-                        serving.complete(m);
-                    }
-                }
-            } catch (IOException e) {
-                // the process is gone; its exit is checked by the test
-            }
-            serving.completeExceptionally(new AssertionError("plasmidctl stopped without serving:\n" + log));
-        }
-
-        private void awaitServing() throws Exception {
-            try {
-                serving.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                process.destroyForcibly();
-                throw new AssertionError("plasmidctl did not start serving:\n" + log, e);
-            }
         }
 
         /** @return the hub directory it logged */
         Path hub() {
-            return Path.of(serving.join().group(1));
+            return process.hub();
         }
 
         /** @return the API base URL it logged, such as {@code http://127.0.0.1:41234/plasmid/v1/} */
         URI api() {
-            return URI.create(serving.join().group(3));
+            return process.api();
         }
 
         /** @return what it has logged so far */
         String log() {
-            return log.toString();
+            return process.log();
         }
 
         /**
@@ -151,28 +117,17 @@ final class Plasmidctl {
          * @return its exit code
          */
         int terminate() throws Exception {
-            // SIGTERM, as Process.destroy() sends; but Process.destroy() also closes our end of the
-            // child's stderr, and then the lines it logs while stopping would be lost.
-            process.toHandle().destroy();
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("plasmidctl did not stop on SIGTERM:\n" + log);
+            try {
+                return process.terminate(Duration.ofSeconds(TIMEOUT_SECONDS));
+            } catch (IOException e) {
+                throw new AssertionError(e.getMessage(), e);
             }
-            reader.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
-            return process.exitValue();
         }
 
         /** Kills the process if a test left it running (after a failure). */
         @Override
         public void close() {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            process.close();
         }
     }
 }

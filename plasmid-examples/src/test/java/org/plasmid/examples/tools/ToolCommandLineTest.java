@@ -66,6 +66,14 @@ class ToolCommandLineTest {
     }
 
     @Test
+    void aSoakOfAServerThatIsNotThere_saysSo_andExits1() {
+        Run r = run("Soak", "--url", "http://127.0.0.1:1/plasmid/v1/", "--access", "a", "--secret", "s", "--duration", "1s");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.out().contains("the soak could not run: java.io.UncheckedIOException: java.net.ConnectException"), r.out());
+        assertTrue(r.out().contains("not measured"), r.out());
+    }
+
+    @Test
     void theTortureWithAMissingJar_saysSo_andExits1() {
         Run r = run("CrashTorture", "--trials", "1", "--jar", "/nonexistent/plasmidctl.jar");
         assertEquals(1, r.exit(), r.toString());

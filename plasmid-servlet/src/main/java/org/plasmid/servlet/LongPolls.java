@@ -1,0 +1,158 @@
+package org.plasmid.servlet;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.plasmid.core.PlasmidHub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds long-poll pulls ({@code ?wait=S}) until the database passes the client's revision or the wait
+ * runs out, without holding a thread: the request goes asynchronous and is answered from the
+ * container's pool when {@link PlasmidHub#awaitChange} completes (a push landed) or its timeout fires.
+ * At most {@code maxHeldPolls} are held at once; beyond that requests are answered 503 at once.
+ */
+final class LongPolls {
+    private static final Logger LOG = LoggerFactory.getLogger(LongPolls.class);
+    /** Extra time the container allows past the wait before it times the request out itself. */
+    private static final long CONTAINER_GRACE_MILLIS = 30_000;
+
+    private final int max;
+    private final AtomicInteger held = new AtomicInteger();
+    private final Set<CompletableFuture<Long>> waiting = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean warnedBlocking = new AtomicBoolean();
+
+    LongPolls(int max) {
+        this.max = max;
+    }
+
+    /** @return how many polls are held right now */
+    int held() {
+        return held.get();
+    }
+
+    /**
+     * Waits for a change before answering a pull.
+     *
+     * @param exchange the request
+     * @param hub the hub
+     * @param database the database (it exists)
+     * @param since the client's revision
+     * @param waitMillis how long to wait at most
+     * @param answer answers the pull once the wait is over
+     * @return true if the request went asynchronous (it is answered later); false if the servlet is not
+     *     registered with async support, in which case this thread waited and the caller must answer
+     * @throws RequestException 503 if too many polls are held already
+     */
+    boolean hold(Exchange exchange, PlasmidHub hub, String database, long since, long waitMillis,
+            Responder.Action answer) throws RequestException {
+        if (held.incrementAndGet() > max) {
+            held.decrementAndGet();
+            throw new RequestException(Answers.unavailable("too many long-polls are waiting; retry later"));
+        }
+        CompletableFuture<Long> change;
+        try {
+            change = hub.awaitChange(database, since);
+            change.completeOnTimeout(-1L, waitMillis, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            held.decrementAndGet();
+            throw e;
+        }
+        if (!exchange.request().isAsyncSupported()) {
+            waitBlocking(change);
+            return false;
+        }
+        waiting.add(change);
+        AsyncContext async;
+        try {
+            async = exchange.request().startAsync();
+        } catch (RuntimeException e) {
+            release(change);
+            throw e;
+        }
+        async.setTimeout(waitMillis + CONTAINER_GRACE_MILLIS);
+        AtomicBoolean answered = new AtomicBoolean();
+        Runnable answerNow = () -> {
+            if (answered.compareAndSet(false, true)) {
+                try {
+                    Responder.run(exchange, answer);
+                } catch (IOException e) {
+                    LOG.debug("long-poll answer not delivered: {}", e.toString());
+                } finally {
+                    async.complete();
+                }
+            }
+        };
+        async.addListener(new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                release(change);
+                RequestLog.log(exchange);
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                answerNow.run();
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                answered.set(true); // the container ends the request
+                change.cancel(false);
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // not restarted
+            }
+        });
+        change.whenComplete((revision, failure) -> {
+            if (!answered.get()) {
+                try {
+                    async.start(answerNow);
+                } catch (IllegalStateException e) {
+                    LOG.debug("long-poll ended before it could be answered: {}", e.toString());
+                }
+            }
+        });
+        return true;
+    }
+
+    /** Ends every wait now (the servlet is going away): held polls are answered with what there is. */
+    void wakeAll() {
+        for (CompletableFuture<Long> f : waiting) {
+            f.complete(-1L);
+        }
+    }
+
+    private void waitBlocking(CompletableFuture<Long> change) {
+        if (warnedBlocking.compareAndSet(false, true)) {
+            LOG.warn("PlasmidServlet is registered without async support: long-polls hold a thread each. "
+                    + "Register it with asyncSupported=true (<async-supported>true</async-supported>).");
+        }
+        try {
+            change.join();
+        } catch (CancellationException | CompletionException e) {
+            // the hub closed or the wait was ended: the pull that follows says what there is
+        } finally {
+            held.decrementAndGet();
+        }
+    }
+
+    private void release(CompletableFuture<Long> change) {
+        if (waiting.remove(change)) {
+            change.cancel(false);
+            held.decrementAndGet();
+        }
+    }
+}

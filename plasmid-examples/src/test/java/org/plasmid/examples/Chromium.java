@@ -53,7 +53,7 @@ final class Chromium {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort()
-                .withLogOutput(ChromeDriverService.LOG_NULL)
+                .withLogOutput(java.io.OutputStream.nullOutputStream())
                 .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));

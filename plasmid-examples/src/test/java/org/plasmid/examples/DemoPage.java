@@ -95,31 +95,33 @@ final class DemoPage {
     }
 
     WebElement item(String title) {
-        for (WebElement li : driver.findElements(By.cssSelector("#todos li.todo"))) {
-            if (li.findElement(By.cssSelector(".title")).getText().equals(title)) {
-                return li;
+        for (Map.Entry<String, String> e : shown().entrySet()) {
+            if (e.getValue().equals(title) || e.getValue().equals(title + " ✓")) {
+                return driver.findElement(By.cssSelector("#todos li.todo[data-key='" + e.getKey() + "']"));
             }
         }
         throw new AssertionError(name + ": no item '" + title + "' in " + titles());
     }
 
-    /** @return the titles on screen, in order */
+    /** JS: an item's title, also while it is being edited. */
+    private static final String TITLE_OF_LI =
+            "li => li.querySelector('.title') ? li.querySelector('.title').textContent : li.querySelector('.edit-input').value";
+
+    /** @return the titles on screen, in order (read in one script, so a re-render cannot interleave) */
+    @SuppressWarnings("unchecked")
     List<String> titles() {
-        List<String> titles = new ArrayList<>();
-        for (WebElement t : driver.findElements(By.cssSelector("#todos li.todo .title"))) {
-            titles.add(t.getText());
-        }
-        return titles;
+        return new ArrayList<>((List<String>) script(
+                "return [...document.querySelectorAll('#todos li.todo')].map(" + TITLE_OF_LI + ")"));
     }
 
-    /** @return what the screen shows, key to "title" or "title ✓" when checked off */
+    /** @return what the screen shows, key to "title" or "title ✓" when checked off, in order */
+    @SuppressWarnings("unchecked")
     Map<String, String> shown() {
+        List<List<String>> rows = (List<List<String>>) script(
+                "return [...document.querySelectorAll('#todos li.todo')].map(li => [li.dataset.key,"
+                        + " (" + TITLE_OF_LI + ")(li) + (li.querySelector('.toggle').checked ? ' ✓' : '')])");
         Map<String, String> shown = new LinkedHashMap<>();
-        for (WebElement li : driver.findElements(By.cssSelector("#todos li.todo"))) {
-            String title = li.findElement(By.cssSelector(".title")).getText();
-            boolean done = li.findElement(By.cssSelector(".toggle")).isSelected();
-            shown.put(li.getAttribute("data-key"), title + (done ? " ✓" : ""));
-        }
+        rows.forEach(r -> shown.put(r.get(0), r.get(1)));
         return shown;
     }
 
@@ -143,17 +145,18 @@ final class DemoPage {
         });
     }
 
-    /** Cuts this device's network (DevTools network emulation: every request from the page fails). */
+    /**
+     * Cuts this device's network with DevTools network emulation, as a lost connection would: requests
+     * fail, {@code navigator.onLine} turns false and the browser fires {@code offline}.
+     */
     void goOffline() {
         ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
         offline.setOffline(true);
         driver.setNetworkConditions(offline);
-        script("window.dispatchEvent(new Event('offline'))");
     }
 
     void goOnline() {
         driver.deleteNetworkConditions();
-        script("window.dispatchEvent(new Event('online'))");
     }
 
     void reload() {
@@ -189,11 +192,11 @@ final class DemoPage {
         return ((JavascriptExecutor) driver).executeAsyncScript(js, args);
     }
 
-    void await(String what, Function<ChromeDriver, Boolean> condition) {
+    void await(String what, Function<org.openqa.selenium.WebDriver, Boolean> condition) {
         await(what, PATIENCE, condition);
     }
 
-    void await(String what, Duration timeout, Function<ChromeDriver, Boolean> condition) {
+    void await(String what, Duration timeout, Function<org.openqa.selenium.WebDriver, Boolean> condition) {
         new WebDriverWait(driver, timeout, Duration.ofMillis(50))
                 .withMessage(() -> name + ": waited " + timeout.toSeconds() + " s for " + what + "; screen shows "
                         + shown() + ", status " + status())

@@ -38,6 +38,14 @@ async function main() {
   hideMessage();
   bindUi();
   open(list);
+  // A share link opened in a tab that already shows the app only changes the fragment.
+  addEventListener('hashchange', () => {
+    const shared = readShareCode(location.hash.slice(1));
+    if (!shared) return;
+    history.replaceState(null, '', location.pathname);
+    remember(shared);
+    open(shared);
+  });
 }
 
 function open(list) {
@@ -99,7 +107,7 @@ function askUser(mine, theirs) {
     : mine === null
       ? 'You deleted this item here, but it was edited on another device.'
       : 'You edited this item here, but it was deleted on another device.';
-  $('merge-row').hidden = !both;
+  $('merge-row').hidden = $('merge-label').hidden = !both;
   if (both) $('merge-input').value = mine.title === theirs.title ? mine.title : `${mine.title} / ${theirs.title}`;
   $('keep-mine').textContent = mine === null ? 'Keep it deleted' : 'Keep mine';
   $('take-theirs').textContent = theirs === null ? 'Delete it' : 'Take theirs';
@@ -258,6 +266,11 @@ function bindUi() {
   }));
   $('clear-done').addEventListener('click', async () => {
     for (const { key, value } of await db.getAll('todos')) if (value.done) await db.delete('todos', key);
+  });
+  $('share-hint').addEventListener('click', (e) => {
+    e.preventDefault();
+    $('share').open = true;
+    $('share').scrollIntoView({ behavior: 'smooth' });
   });
   $('copy-link').addEventListener('click', async () => {
     $('share-link').select();

@@ -194,46 +194,135 @@ class DemoBrowserTest {
     }
 
     @Test
-    void aPushWhoseAnswerWasLost_isResentWithItsPushId_andSavedOnce() {
+    void aPushWhoseAnswerWasLost_isResentWithItsPushId_andSavedOnce_withoutAConflictWithItself() {
         shareNewList();
         Map<String, String> c = a.credentials();
         // A second client on the same list, in a page without the app, whose first push answer is "lost":
-        // the request reaches the server but the client sees a network error.
+        // the request reaches the server but the client sees a network error. The item is edited again
+        // before the retry, so mistaking its own landed push for someone else's would be a conflict.
         @SuppressWarnings("unchecked")
         Map<String, Object> result = (Map<String, Object>) a.asyncScript("""
                 const [access, secret, dbname, done] = arguments;
                 (async () => {
                   const { Credentials, Database } = await import('/plasmid-client.js');
                   const realFetch = window.fetch;
-                  let lost = 0;
+                  const posts = [];
                   window.fetch = async (url, init) => {
                     const response = await realFetch(url, init);
-                    if (init && init.method === 'POST' && lost === 0) { lost++; throw new TypeError('connection reset'); }
+                    if (init && init.method === 'POST') {
+                      posts.push(await response.clone().json());
+                      if (posts.length === 1) throw new TypeError('connection reset');
+                    }
                     return response;
                   };
                   const credentials = new Credentials({ api: '/plasmid/v1/', access, secret });
+                  let conflicts = 0;
                   const db = new Database({ name: 'push-id-test', remotename: dbname, api: '/plasmid/v1/',
-                    credentials, schema: { version: 1, stores: { todos: { sync: true } } } });
+                    credentials, onconflict: () => { conflicts++; return 'theirs'; },
+                    schema: { version: 1, stores: { todos: { sync: true } } } });
                   await db.ready;
                   const before = (await db.sync()).revision;
-                  await db.put('todos', 'k1', { title: 'once', done: false, created: 1 });
+                  await db.put('todos', 'k1', { title: 'first', done: false, created: 1 });
                   let firstError = null;
                   try { await db.push(); } catch (e) { firstError = e.reason; }
                   const pendingAfterLoss = db.status.pending;
+                  await db.put('todos', 'k1', { title: 'second', done: false, created: 1 });
                   const after = await db.sync();
                   window.fetch = realFetch;
+                  const value = (await db.get('todos', 'k1')).title;
                   db.close();
-                  return { before, firstError, pendingAfterLoss, after: after.revision, pending: db.status.pending };
+                  return { before, firstError, pendingAfterLoss, after: after.revision, pending: db.status.pending,
+                    conflicts, resent: posts[1], value };
                 })().then(done, (e) => done({ failed: String(e) }));
                 """, c.get("access"), c.get("secret"), c.get("dbname"));
         assertEquals(null, result.get("failed"), "the script ran");
         assertEquals("offline", result.get("firstError"), "the client saw the lost answer as a network error");
         assertEquals(1L, result.get("pendingAfterLoss"), "the edit stays queued until an answer comes");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> resent = (Map<String, Object>) result.get("resent");
+        assertEquals(Boolean.TRUE, resent.get("duplicate"), "the retry carried the same push_id: " + resent);
+        assertEquals(0L, result.get("conflicts"), "its own push is not a conflict");
         long before = (Long) result.get("before");
-        assertEquals(before + 1, result.get("after"), "the resent push was recognised, not saved twice");
+        assertEquals(before + 2, result.get("after"), "the first push saved once, then the second edit");
         assertEquals(0L, result.get("pending"));
-        assertEquals(before + 1, serverRevision(c), "one revision on the server");
-        a.await("the item on A", d -> a.titles().contains("once"));
+        assertEquals("second", result.get("value"));
+        assertEquals(before + 2, serverRevision(c));
+        a.await("the item on A", d -> a.titles().contains("second"));
+    }
+
+    @Test
+    void offlineEditsToDifferentFieldsOfOneItem_mergeWithoutAPrompt() {
+        shareNewList();
+        a.add("Return the library books");
+        b.await("A's item", d -> b.titles().contains("Return the library books"));
+        b.awaitSynced();
+
+        b.goOffline();
+        b.toggle("Return the library books");
+        b.await("B to notice it is offline", d -> b.status().online().equals("false"));
+        a.rename("Return the library books", "Return the library books by Friday");
+        a.awaitSynced();
+        b.goOnline();
+
+        String merged = "Return the library books by Friday ✓";
+        a.await("the merged item", d -> a.shown().containsValue(merged));
+        b.await("the merged item", d -> b.shown().containsValue(merged));
+        assertFalse(b.conflictShown(), "different fields merge silently");
+        a.awaitSynced();
+        b.awaitSynced();
+        assertEquals(serverList(a), a.shown());
+        assertEquals(serverList(a), b.shown());
+    }
+
+    @Test
+    void theClientsConflictCallback_getsMineTheirsAndBase_andEachResolutionIsKept() {
+        shareNewList();
+        Map<String, String> c = a.credentials();
+        // Two clients of the list in one page (two IndexedDB databases): "here" has unpushed edits to
+        // keys that "there" changed on the server; here's callback answers per key.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) a.asyncScript("""
+                const [access, secret, dbname, done] = arguments;
+                (async () => {
+                  const { Credentials, Database } = await import('/plasmid-client.js');
+                  const credentials = new Credentials({ api: '/plasmid/v1/', access, secret });
+                  const seen = {};
+                  const open = (name, onconflict) => new Database({ name, remotename: dbname, api: '/plasmid/v1/',
+                    credentials, onconflict, schema: { version: 1, stores: { todos: { sync: true } } } });
+                  const here = open('conflict-here', (conflict) => {
+                    seen[conflict.key] = conflict;
+                    return { mine: 'mine', theirs: 'theirs', merged: { merged: { t: 'merged' } }, gone: 'mine' }[conflict.key];
+                  });
+                  const there = open('conflict-there');
+                  for (const k of ['mine', 'theirs', 'merged', 'gone']) await there.put('todos', k, { t: 'base' });
+                  await there.sync();
+                  await here.sync();
+                  for (const k of ['mine', 'theirs', 'merged', 'gone']) await here.put('todos', k, { t: 'here' });
+                  for (const k of ['mine', 'theirs', 'merged']) await there.put('todos', k, { t: 'there' });
+                  await there.delete('todos', 'gone');
+                  await there.sync();
+                  const pushed = await here.push();
+                  await here.sync();
+                  await there.sync();
+                  const values = async (db) => Object.fromEntries((await db.getAll('todos')).map((e) => [e.key, e.value.t]));
+                  const result = { outofdate: pushed.outofdate === true, here: await values(here), there: await values(there),
+                    pending: here.status.pending, seen: JSON.parse(JSON.stringify(seen)) };
+                  here.close(); there.close();
+                  return result;
+                })().then(done, (e) => done({ failed: String(e) }));
+                """, c.get("access"), c.get("secret"), c.get("dbname"));
+        assertEquals(null, r.get("failed"), "the script ran");
+        assertEquals(Boolean.TRUE, r.get("outofdate"), "a push before pulling is refused, nothing written");
+        assertEquals(Map.of("mine", "here", "theirs", "there", "merged", "merged", "gone", "here"), r.get("here"));
+        assertEquals(r.get("here"), r.get("there"), "both clients end identical");
+        assertEquals(0L, r.get("pending"));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> seen = (Map<String, Map<String, Object>>) r.get("seen");
+        assertEquals(Map.of("t", "here"), seen.get("theirs").get("mine"));
+        assertEquals(Map.of("t", "there"), seen.get("theirs").get("theirs"));
+        assertEquals(Map.of("t", "base"), seen.get("theirs").get("base"));
+        assertEquals(null, seen.get("gone").get("theirs"), "a delete on the server arrives as null");
+        assertEquals(4, seen.size(), "one call per conflicting key");
     }
 
     // ---- the server's view, over HTTP

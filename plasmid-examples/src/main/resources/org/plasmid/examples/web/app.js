@@ -66,7 +66,13 @@ function open(list) {
   renderLists();
   db.on('change', scheduleRender);
   db.on('status', renderStatus);
-  db.on('error', (e) => console.info('sync will retry:', e.message));
+  db.on('error', (e) => {
+    if (e.reason === 'unauthorized' || e.reason === 'forbidden') {
+      showMessage('The server refused this list\'s credentials (was its hub reset?). Your items are still here; '
+        + 'start a "New list" under "Open this list on another device" to sync again.', true);
+    }
+  });
+  db.on('status', (s) => { if (s.online && !s.error) hideMessage(); });
   db.on('opensuccess', async () => {
     filter = (await db.get('prefs', 'filter')) || 'all';
     renderStatus(db.status);

@@ -1,0 +1,109 @@
+package org.plasmid.examples;
+
+import jakarta.servlet.Servlet;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+/**
+ * The standalone HTTP server: Jetty with one servlet mapped at {@value #MOUNT}{@code /*} in the root
+ * context, so the API is at {@code /plasmid/v1/}. Nothing else is served (the root answers 404).
+ * Stopping is graceful: requests in flight may finish within the stop timeout.
+ */
+final class PlasmidServer {
+    /** Where the API servlet is mounted; the protocol lives under {@code MOUNT + "/v1/"}. */
+    static final String MOUNT = "/plasmid";
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final String host;
+
+    private PlasmidServer(Server server, ServerConnector connector, String host) {
+        this.server = server;
+        this.connector = connector;
+        this.host = host;
+    }
+
+    /**
+     * Starts a server.
+     *
+     * @param host the address to listen on ({@code 0.0.0.0} for all interfaces)
+     * @param port the port, or 0 for any free port
+     * @param api the servlet to mount at {@value #MOUNT}
+     * @param stopTimeout how long {@link #stop()} lets requests in flight finish
+     * @return the running server
+     * @throws Exception if it cannot start (for example the port is taken); nothing is left running
+     */
+    static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout) throws Exception {
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        ServletHolder holder = new ServletHolder("plasmid", api);
+        holder.setAsyncSupported(true); // long-poll pulls wait without holding a thread
+        context.addServlet(holder, MOUNT + "/*");
+
+        server.setHandler(new GracefulHandler(context));
+        server.setStopTimeout(stopTimeout.toMillis());
+        server.setStopAtShutdown(false); // plasmidctl's own hook stops Jetty, then closes the hub
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+        return new PlasmidServer(server, connector, host);
+    }
+
+    /** @return the port actually listened on */
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    /** @return whether the server listens on every interface */
+    boolean listensOnAllInterfaces() {
+        try {
+            return InetAddress.getByName(host).isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** @return the mount's URL, for example {@code http://127.0.0.1:8880/plasmid/} */
+    URI mountUri() {
+        String shown = listensOnAllInterfaces() ? "localhost" : host;
+        if (shown.contains(":") && !shown.startsWith("[")) {
+            shown = "[" + shown + "]"; // an IPv6 literal
+        }
+        return URI.create("http://" + shown + ":" + port() + MOUNT + "/");
+    }
+
+    /** @return the API base URL that clients use, for example {@code http://127.0.0.1:8880/plasmid/v1/} */
+    URI apiUri() {
+        return mountUri().resolve("v1/");
+    }
+
+    /** Waits until the server has stopped. */
+    void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** Stops gracefully: no new requests, requests in flight get up to the stop timeout to finish. */
+    void stop() throws Exception {
+        server.stop();
+    }
+}

@@ -1,0 +1,117 @@
+package org.plasmid.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed document's workflow against the real {@code plasmidctl.jar}, in a fresh directory: set a
+ * secret, grant everything, serve; two devices sync; SIGTERM; restart; the data is still there.
+ */
+class PlasmidCtlIT {
+    @TempDir
+    Path work;
+
+    private static JsonNode json(String text) throws Exception {
+        return Device.JSON.readTree(text);
+    }
+
+    @Test
+    void seedWorkflow_twoDevicesSync_andTheDataSurvivesARestart() throws Exception {
+        // The seed's credential steps, verbatim.
+        Plasmidctl.Result secret = Plasmidctl.run(work, "--set-secret", "test", "secret123");
+        assertEquals(0, secret.exitCode(), secret::toString);
+        assertEquals("Created account test.\n", secret.out());
+        Plasmidctl.Result grant = Plasmidctl.run(work, "--grant-permission", "test", "*", "*");
+        assertEquals(0, grant.exitCode(), grant::toString);
+        assertEquals("Granted test: * on * = Yes.\n", grant.out());
+
+        URI api;
+        try (Plasmidctl.Server server = Plasmidctl.serve(work, "--port", "0")) {
+            api = server.api();
+            assertEquals(work.resolve("hub").toRealPath(), server.hub().toRealPath(), "serves ./hub by default");
+            assertTrue(api.toString().startsWith("http://127.0.0.1:"), api::toString);
+
+            Device a = new Device(api, "notes", "test", "secret123");
+            Device b = new Device(api, "notes", "test", "secret123");
+
+            // Device A pushes; device B pulls and sees it.
+            assertEquals(json("{\"saved\": 1, \"revision\": 2}"), a.push("things", "milk", Map.of("qty", 2)).body());
+            Device.Answer pulled = b.pull();
+            assertEquals(json("{\"since\": 1, \"until\": 2, \"updates\": [[\"things\", 2, \"milk\", {\"qty\": 2}]]}"),
+                    pulled.body());
+            assertEquals(json("{\"qty\": 2}"), b.local.get("things/milk"));
+
+            // A pushes again; B, still at revision 2, is out of date, pulls, retries and is accepted.
+            assertEquals(3, a.push("things", "eggs", 12).body().get("revision").asLong());
+            Device.Answer stale = b.push("things", "milk", Map.of("qty", 3));
+            assertEquals(200, stale.status());
+            assertEquals(json("{\"error\": \"Cannot update. Master has changed. 3 > 2\", \"saved\": 0,"
+                    + " \"reason\": \"outofdate\", \"revision\": 3}"), stale.body());
+            b.pull();
+            assertEquals(json("12"), b.local.get("things/eggs"));
+            assertEquals(json("{\"saved\": 1, \"revision\": 4}"), b.push("things", "milk", Map.of("qty", 3)).body());
+            a.pull();
+            assertEquals(b.local, a.local);
+
+            // Credentials matter: a wrong secret is refused without a browser login dialog.
+            Device.Answer intruder = new Device(api, "notes", "test", "wrong").get("d/notes");
+            assertEquals(401, intruder.status());
+            assertEquals(false, intruder.body().get("authorized").asBoolean());
+
+            // An admin command while the server holds the hub: a clear error, nothing changed.
+            Plasmidctl.Result busy = Plasmidctl.run(work, "--grant-permission", "test", "ReadDatabase", "x", "No");
+            assertEquals(1, busy.exitCode(), busy::toString);
+            assertTrue(busy.err().matches("(?s)plasmidctl: hub .*hub is in use by another process.*"), busy::toString);
+
+            // SIGTERM: a graceful stop, the hub closed, exit code 0.
+            assertEquals(0, server.terminate(), server::log);
+            assertTrue(server.log().contains("Plasmid Sync stopped; hub "), server::log);
+        }
+
+        // The admin command now works (the hub was released), and the refused grant was never made.
+        Plasmidctl.Result list = Plasmidctl.run(work, "--list-accounts");
+        assertEquals(0, list.exitCode(), list::toString);
+        assertEquals("test\n    * on * = Yes\n", list.out());
+
+        try (Plasmidctl.Server again = Plasmidctl.serve(work, "--port", "0")) {
+            Device c = new Device(again.api(), "notes", "test", "secret123");
+            assertEquals(json("{\"name\": \"notes\", \"revision\": 4}"), c.get("d/notes").body());
+            assertEquals(json("{\"data\": {\"things\": {\"eggs\": [3, 12], \"milk\": [4, {\"qty\": 3}]}},"
+                    + " \"revision\": 4}"), c.get("d/notes/clone").body());
+            assertEquals(0, again.terminate(), again::log);
+        }
+    }
+
+    @Test
+    void theServer_servesNothingAtTheRoot_andListensOnTheAddressGiven() throws Exception {
+        try (Plasmidctl.Server server = Plasmidctl.serve(work, "--port", "0", "--host", "127.0.0.1",
+                "-p", "elsewhere")) {
+            assertEquals(work.resolve("elsewhere").toRealPath(), server.hub().toRealPath());
+            assertTrue(Files.isDirectory(work.resolve("elsewhere")));
+            int root = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(server.api().resolve("/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            assertEquals(404, root);
+            assertEquals(0, server.terminate(), server::log);
+        }
+    }
+
+    @Test
+    void aSecondServerOnTheSameHub_refusesToStart_withExitCode1() throws Exception {
+        try (Plasmidctl.Server server = Plasmidctl.serve(work, "--port", "0")) {
+            Plasmidctl.Result second = Plasmidctl.run(work, "--port", "0");
+
+            assertEquals(1, second.exitCode(), second::toString);
+            assertTrue(second.err().contains("is in use by another process"), second::toString);
+            assertEquals(0, server.terminate(), server::log);
+        }
+    }
+}

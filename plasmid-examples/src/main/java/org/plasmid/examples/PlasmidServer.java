@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -12,10 +13,13 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.Graceful;
+import org.plasmid.servlet.PlasmidServlet;
 
 /**
  * The standalone HTTP server: Jetty with one servlet mapped at {@value #MOUNT}{@code /*} in the root
- * context, so the API is at {@code /plasmid/v1/}. Nothing else is served (the root answers 404).
+ * context, so the API is at {@code /plasmid/v1/}. Nothing else is served (the root answers 404), unless
+ * a servlet for the root is given (the demo web app, mapped at {@code /}).
  * Stopping is graceful: requests in flight may finish within the stop timeout.
  */
 final class PlasmidServer {
@@ -43,6 +47,17 @@ final class PlasmidServer {
      * @throws Exception if it cannot start (for example the port is taken); nothing is left running
      */
     static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout) throws Exception {
+        return start(host, port, api, stopTimeout, null);
+    }
+
+    /**
+     * Starts a server that also serves {@code root} at {@code /} (everything outside the mount).
+     *
+     * @param root a servlet for the rest of the site, or null for none (404)
+     * @see #start(String, int, Servlet, Duration)
+     */
+    static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout, Servlet root)
+            throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -56,8 +71,14 @@ final class PlasmidServer {
         ServletHolder holder = new ServletHolder("plasmid", api);
         holder.setAsyncSupported(true); // long-poll pulls wait without holding a thread
         context.addServlet(holder, MOUNT + "/*");
+        if (root != null) {
+            context.addServlet(new ServletHolder("root", root), "/");
+        }
 
         server.setHandler(new GracefulHandler(context));
+        if (api instanceof PlasmidServlet plasmid) {
+            server.addBean(new AnswerHeldPollsOnStop(plasmid));
+        }
         server.setStopTimeout(stopTimeout.toMillis());
         server.setStopAtShutdown(false); // plasmidctl's own hook stops Jetty, then closes the hub
         try {
@@ -92,6 +113,11 @@ final class PlasmidServer {
         return URI.create("http://" + shown + ":" + port() + MOUNT + "/");
     }
 
+    /** @return the site's root URL, for example {@code http://127.0.0.1:8880/} */
+    URI rootUri() {
+        return mountUri().resolve("/");
+    }
+
     /** @return the API base URL that clients use, for example {@code http://127.0.0.1:8880/plasmid/v1/} */
     URI apiUri() {
         return mountUri().resolve("v1/");
@@ -105,5 +131,33 @@ final class PlasmidServer {
     /** Stops gracefully: no new requests, requests in flight get up to the stop timeout to finish. */
     void stop() throws Exception {
         server.stop();
+    }
+
+    /**
+     * A graceful stop waits for the requests in flight, and a long-poll pull is one for up to a minute:
+     * an open page (the demo always holds one) would make every stop wait out the stop timeout and end
+     * with an error. So as the stop begins (new requests are already refused), the held polls are woken
+     * and answered with what there is, as {@link PlasmidServlet#destroy()} does, and the clients poll
+     * again later. Jetty calls the servlet's destroy again when it stops it; waking twice is harmless.
+     */
+    private static final class AnswerHeldPollsOnStop implements Graceful {
+        private final PlasmidServlet api;
+        private volatile boolean shutdown;
+
+        AnswerHeldPollsOnStop(PlasmidServlet api) {
+            this.api = api;
+        }
+
+        @Override
+        public CompletableFuture<Void> shutdown() {
+            shutdown = true;
+            api.destroy();
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
     }
 }

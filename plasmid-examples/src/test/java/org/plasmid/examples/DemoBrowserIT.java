@@ -24,18 +24,19 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The todo demo in two real browsers (headless Chromium, two separate profiles: two devices) against a
- * real plasmidctl server on a free port. Each test opens a new list on device A and the share link on B.
+ * The todo demo in two real browsers (headless Chromium, two separate profiles: two devices) against the
+ * real {@code plasmidctl.jar --demo}, started as a child process on a free port, as a newcomer runs it. Each test opens a new list on device A and the share link on B.
  * Screenshots of both devices go to {@code target/demo-screenshots/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DemoBrowserTest {
+class DemoBrowserIT {
     static final Path SCREENSHOTS = Path.of("target", "demo-screenshots");
 
     @TempDir
     static Path tmp;
 
-    private DemoServer server;
+    private Plasmidctl.Server server;
+    private URI root;
     private Chromium browserA;
     private Chromium browserB;
     private DemoPage a;
@@ -45,7 +46,8 @@ class DemoBrowserTest {
 
     @BeforeAll
     void start() throws Exception {
-        server = DemoServer.start(tmp.resolve("hub"));
+        server = Plasmidctl.serve(tmp, "--demo", "--port", "0", "--hub-path", tmp.resolve("hub").toString());
+        root = server.api().resolve("/");
         browserA = Chromium.start(1000, 900);
         browserB = Chromium.start(420, 860); // a phone-sized window: the page must stay usable
         a = new DemoPage("device A", browserA);
@@ -55,17 +57,24 @@ class DemoBrowserTest {
     @AfterAll
     void stop() throws Exception {
         try {
-            if (browserA != null) {
-                browserA.quit();
+            if (server != null) {
+                // Ctrl-C with the pages still open (each holding a long-poll): a prompt, clean stop.
+                assertEquals(0, server.terminate(), server.log());
             }
         } finally {
             try {
-                if (browserB != null) {
-                    browserB.quit();
-                }
-            } finally {
                 if (server != null) {
                     server.close();
+                }
+            } finally {
+                try {
+                    if (browserA != null) {
+                        browserA.quit();
+                    }
+                } finally {
+                    if (browserB != null) {
+                        browserB.quit();
+                    }
                 }
             }
         }
@@ -73,7 +82,7 @@ class DemoBrowserTest {
 
     /** A new list on A, opened on B through A's share link. */
     private void shareNewList() {
-        a.openNewList(server.root());
+        a.openNewList(root);
         b.open(a.shareLink());
         assertEquals(a.databaseName(), b.databaseName(), "B opened A's list");
         assertTrue(a.databaseName().startsWith(DemoWebApp.GUEST_PREFIX), a.databaseName());
@@ -356,17 +365,6 @@ class DemoBrowserTest {
             return json.readTree(r.body());
         } catch (Exception e) {
             throw new AssertionError("GET " + path + " failed", e);
-        }
-    }
-
-    /** The server under test: plasmidctl's demo on a free port. */
-    interface DemoServer extends AutoCloseable {
-        URI root();
-
-        URI api();
-
-        static DemoServer start(Path hub) throws Exception {
-            return TemporaryJettyDemo.start(hub);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.plasmid.examples;
 
+import org.plasmid.examples.client.SyncClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -31,14 +32,14 @@ class ConcurrentPushIT {
             for (int round = 0; round < ROUNDS; round++) {
                 long from = revision;
                 CyclicBarrier go = new CyclicBarrier(2); // both requests leave together
-                List<Future<Device.Answer>> answers = List.of(
+                List<Future<SyncClient.Response>> answers = List.of(
                         pool.submit(() -> race(go, first, Device.pushBody(from, "s", "k", "first"))),
                         pool.submit(() -> race(go, second, Device.pushBody(from, "s", "k", "second"))));
                 String outcome = "round " + round + ": " + answers.get(0).get().body() + " / " + answers.get(1).get().body();
 
                 int winners = 0;
-                for (Future<Device.Answer> f : answers) {
-                    Device.Answer a = f.get();
+                for (Future<SyncClient.Response> f : answers) {
+                    SyncClient.Response a = f.get();
                     assertEquals(200, a.status(), outcome);
                     assertEquals(from + 1, a.body().get("revision").asLong(), outcome);
                     if (a.body().get("saved").asInt() == 1) {
@@ -57,7 +58,7 @@ class ConcurrentPushIT {
         }
     }
 
-    private static Device.Answer race(CyclicBarrier go, Device device,
+    private static SyncClient.Response race(CyclicBarrier go, Device device,
             com.fasterxml.jackson.databind.JsonNode body) throws Exception {
         go.await(30, TimeUnit.SECONDS);
         return device.post("d/race/update/", body);

@@ -1,5 +1,6 @@
 package org.plasmid.examples;
 
+import org.plasmid.examples.client.SyncClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,14 +45,14 @@ class PlasmidCtlIT {
 
             // Device A pushes; device B pulls and sees it.
             assertEquals(json("{\"saved\": 1, \"revision\": 2}"), a.push("things", "milk", Map.of("qty", 2)).body());
-            Device.Answer pulled = b.pull();
+            SyncClient.Response pulled = b.pull();
             assertEquals(json("{\"since\": 1, \"until\": 2, \"updates\": [[\"things\", 2, \"milk\", {\"qty\": 2}]]}"),
                     pulled.body());
             assertEquals(json("{\"qty\": 2}"), b.local.get("things/milk"));
 
             // A pushes again; B, still at revision 2, is out of date, pulls, retries and is accepted.
             assertEquals(3, a.push("things", "eggs", 12).body().get("revision").asLong());
-            Device.Answer stale = b.push("things", "milk", Map.of("qty", 3));
+            SyncClient.Response stale = b.push("things", "milk", Map.of("qty", 3));
             assertEquals(200, stale.status());
             assertEquals(json("{\"error\": \"Cannot update. Master has changed. 3 > 2\", \"saved\": 0,"
                     + " \"reason\": \"outofdate\", \"revision\": 3}"), stale.body());
@@ -62,7 +63,7 @@ class PlasmidCtlIT {
             assertEquals(b.local, a.local);
 
             // Credentials matter: a wrong secret is refused without a browser login dialog.
-            Device.Answer intruder = new Device(api, "notes", "test", "wrong").get("d/notes");
+            SyncClient.Response intruder = new Device(api, "notes", "test", "wrong").get("d/notes");
             assertEquals(401, intruder.status());
             assertEquals(false, intruder.body().get("authorized").asBoolean());
 

@@ -1,0 +1,178 @@
+package org.plasmid.examples.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * A small Java client of the Plasmid wire protocol v1, as the tools (benchmark, crash torture, soak)
+ * and tests use it. It sends exactly what Plasmid.js sends: JSON bodies as
+ * {@code text/plain;charset=UTF-8} and Basic credentials on every request. Thread-safe.
+ */
+public final class SyncClient {
+    /** Shared JSON mapper (thread-safe). */
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http;
+    private final URI api;
+    private final String authorization;
+    private final Duration timeout;
+
+    /**
+     * @param api the API base, ending in {@code /v1/} (e.g. {@code http://127.0.0.1:8880/plasmid/v1/})
+     * @param access the access token
+     * @param secret the secret
+     */
+    public SyncClient(URI api, String access, String secret) {
+        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), api, access, secret,
+                Duration.ofSeconds(90));
+    }
+
+    private SyncClient(HttpClient http, URI api, String access, String secret, Duration timeout) {
+        if (!api.getPath().endsWith("/")) {
+            throw new IllegalArgumentException("the API base must end with '/': " + api);
+        }
+        this.http = http;
+        this.api = api;
+        this.authorization = "Basic " + Base64.getEncoder()
+                .encodeToString((access + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        this.timeout = timeout;
+    }
+
+    /**
+     * @param access another access token
+     * @param secret its secret
+     * @return a client for other credentials sharing this one's connections
+     */
+    public SyncClient as(String access, String secret) {
+        return new SyncClient(http, api, access, secret, timeout);
+    }
+
+    /** @return the API base */
+    public URI api() {
+        return api;
+    }
+
+    /**
+     * An HTTP answer.
+     *
+     * @param status the status code
+     * @param body the parsed JSON body ({@code MissingNode} if the body was not JSON)
+     * @param retryAfter the {@code Retry-After} header, or null
+     */
+    public record Response(int status, JsonNode body, String retryAfter) {
+        /** @return whether this is HTTP 200 without an {@code error} field */
+        public boolean ok() {
+            return status == 200 && !body.has("error");
+        }
+
+        /** @return the {@code reason} field, or "" */
+        public String reason() {
+            return body.path("reason").asText("");
+        }
+    }
+
+    /** {@code GET d/{db}}. */
+    public Response info(String db) {
+        return get("d/" + db);
+    }
+
+    /** {@code GET d/{db}/clone}. */
+    public Response cloneDatabase(String db) {
+        return get("d/" + db + "/clone");
+    }
+
+    /**
+     * {@code GET d/{db}/update/{since}}.
+     *
+     * @param limit 0 for none
+     * @param waitSeconds 0 for no long-poll
+     */
+    public Response pull(String db, long since, int limit, double waitSeconds) {
+        StringBuilder path = new StringBuilder("d/").append(db).append("/update/").append(since);
+        String sep = "?";
+        if (limit > 0) {
+            path.append(sep).append("limit=").append(limit);
+            sep = "&";
+        }
+        if (waitSeconds > 0) {
+            path.append(sep).append("wait=").append(waitSeconds);
+        }
+        return get(path.toString());
+    }
+
+    /**
+     * {@code POST d/{db}/update/}.
+     *
+     * @param data {@code {store: {key: value-or-null}}}
+     * @param pushId null for none
+     */
+    public Response push(String db, long lastRevision, ObjectNode data, String pushId) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("last_revision", lastRevision);
+        body.set("data", data);
+        if (pushId != null) {
+            body.put("push_id", pushId);
+        }
+        return post("d/" + db + "/update/", body.toString());
+    }
+
+    /** {@code POST a/}: create credentials (all arguments optional). */
+    public Response createCredentials(String access, String secret, boolean guest) {
+        ObjectNode body = JSON.createObjectNode();
+        if (access != null) {
+            body.put("access", access);
+        }
+        if (secret != null) {
+            body.put("secret", secret);
+        }
+        if (guest) {
+            body.put("type", "guest");
+        }
+        return post("a/", body.toString());
+    }
+
+    /** {@code GET} a path under the API base. */
+    public Response get(String path) {
+        return send(request(path).GET());
+    }
+
+    /** {@code POST} a JSON text to a path under the API base. */
+    public Response post(String path, String json) {
+        return send(request(path).header("Content-Type", "text/plain;charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(api.resolve(path)).timeout(timeout).header("Authorization", authorization);
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<byte[]> r = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode body;
+            try {
+                body = r.body().length == 0 ? JSON.missingNode() : JSON.readTree(r.body());
+            } catch (IOException notJson) {
+                body = JSON.missingNode();
+            }
+            return new Response(r.statusCode(), Objects.requireNonNullElse(body, JSON.missingNode()),
+                    r.headers().firstValue("Retry-After").orElse(null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -158,7 +158,7 @@ class DemoBrowserIT {
     }
 
     @Test
-    void aReloadWhileOffline_keepsLocalData_andItsEditsSyncOnceOnline() {
+    void aReloadWhileOffline_keepsLocalData_andItsEditsSyncOnceOnline() throws Exception {
         shareNewList();
         a.add("Water the plants");
         b.await("A's item", d -> b.titles().contains("Water the plants"));
@@ -172,6 +172,7 @@ class DemoBrowserIT {
         b.await("B's offline status after the reload", d -> b.status().online().equals("false"));
         assertEquals(1, b.status().pending(), "the offline edit is still queued after the reload");
         assertFalse(a.titles().contains("Call the landlord"));
+        b.screenshot(SCREENSHOTS, "device-b-offline-after-reload.png");
 
         b.goOnline();
         a.await("B's offline item", d -> a.titles().contains("Call the landlord"));
@@ -341,7 +342,7 @@ class DemoBrowserIT {
         JsonNode clone = get(page.credentials(), "d/" + page.credentials().get("dbname") + "/clone");
         Map<String, String> items = new LinkedHashMap<>();
         List<Map.Entry<String, JsonNode>> entries = new java.util.ArrayList<>();
-        clone.path("data").path("todos").fields().forEachRemaining(entries::add);
+        entries.addAll(clone.path("data").path("todos").properties());
         entries.sort(java.util.Comparator.<Map.Entry<String, JsonNode>>comparingLong(
                 e -> e.getValue().get(1).path("created").asLong()).thenComparing(Map.Entry::getKey));
         for (Map.Entry<String, JsonNode> e : entries) {

@@ -50,6 +50,7 @@ async function main() {
 
 function open(list) {
   if (db) db.close();
+  $('conflict').hidden = true;  // a question about the list being left is moot
   $('todos').replaceChildren();
   editingKey = null;
   const credentials = new Credentials({ api: config.api, ...list });

@@ -18,9 +18,9 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
  * context, so the API is at {@code /plasmid/v1/}. Nothing else is served (the root answers 404).
  * Stopping is graceful: requests in flight may finish within the stop timeout.
  */
-final class PlasmidServer {
+public final class PlasmidServer {
     /** Where the API servlet is mounted; the protocol lives under {@code MOUNT + "/v1/"}. */
-    static final String MOUNT = "/plasmid";
+    public static final String MOUNT = "/plasmid";
 
     private final Server server;
     private final ServerConnector connector;
@@ -42,7 +42,7 @@ final class PlasmidServer {
      * @return the running server
      * @throws Exception if it cannot start (for example the port is taken); nothing is left running
      */
-    static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout) throws Exception {
+    public static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout) throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -70,7 +70,7 @@ final class PlasmidServer {
     }
 
     /** @return the port actually listened on */
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 
@@ -93,7 +93,7 @@ final class PlasmidServer {
     }
 
     /** @return the API base URL that clients use, for example {@code http://127.0.0.1:8880/plasmid/v1/} */
-    URI apiUri() {
+    public URI apiUri() {
         return mountUri().resolve("v1/");
     }
 
@@ -103,7 +103,7 @@ final class PlasmidServer {
     }
 
     /** Stops gracefully: no new requests, requests in flight get up to the stop timeout to finish. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         server.stop();
     }
 }

@@ -22,9 +22,9 @@ import org.plasmid.servlet.PlasmidServlet;
  * a servlet for the root is given (the demo web app, mapped at {@code /}).
  * Stopping is graceful: requests in flight may finish within the stop timeout.
  */
-final class PlasmidServer {
+public final class PlasmidServer {
     /** Where the API servlet is mounted; the protocol lives under {@code MOUNT + "/v1/"}. */
-    static final String MOUNT = "/plasmid";
+    public static final String MOUNT = "/plasmid";
 
     private final Server server;
     private final ServerConnector connector;
@@ -46,7 +46,7 @@ final class PlasmidServer {
      * @return the running server
      * @throws Exception if it cannot start (for example the port is taken); nothing is left running
      */
-    static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout) throws Exception {
+    public static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout) throws Exception {
         return start(host, port, api, stopTimeout, null);
     }
 
@@ -91,7 +91,7 @@ final class PlasmidServer {
     }
 
     /** @return the port actually listened on */
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 
@@ -119,7 +119,7 @@ final class PlasmidServer {
     }
 
     /** @return the API base URL that clients use, for example {@code http://127.0.0.1:8880/plasmid/v1/} */
-    URI apiUri() {
+    public URI apiUri() {
         return mountUri().resolve("v1/");
     }
 
@@ -129,7 +129,7 @@ final class PlasmidServer {
     }
 
     /** Stops gracefully: no new requests, requests in flight get up to the stop timeout to finish. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         server.stop();
     }
 

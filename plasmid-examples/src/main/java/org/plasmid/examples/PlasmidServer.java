@@ -137,8 +137,8 @@ public final class PlasmidServer {
      * A graceful stop waits for the requests in flight, and a long-poll pull is one for up to a minute:
      * an open page (the demo always holds one) would make every stop wait out the stop timeout and end
      * with an error. So as the stop begins (new requests are already refused), the held polls are woken
-     * and answered with what there is, as {@link PlasmidServlet#destroy()} does, and the clients poll
-     * again later. Jetty calls the servlet's destroy again when it stops it; waking twice is harmless.
+     * and answered with what there is ({@link PlasmidServlet#answerHeldPolls()}), and the clients poll
+     * again later.
      */
     private static final class AnswerHeldPollsOnStop implements Graceful {
         private final PlasmidServlet api;
@@ -151,7 +151,7 @@ public final class PlasmidServer {
         @Override
         public CompletableFuture<Void> shutdown() {
             shutdown = true;
-            api.destroy();
+            api.answerHeldPolls();
             return CompletableFuture.completedFuture(null);
         }
 

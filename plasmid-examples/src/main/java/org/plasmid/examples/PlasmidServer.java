@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpHeader;
@@ -20,52 +21,36 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.Graceful;
 import org.plasmid.servlet.PlasmidServlet;
 
 /**
  * The standalone HTTP server: Jetty with one servlet mapped at {@value #MOUNT}{@code /*} in the root
- * context, so the API is at {@code /plasmid/v1/}. Nothing else is served (the root answers 404).
+ * context, so the API is at {@code /plasmid/v1/}. Nothing else is served (the root answers 404), unless
+ * a servlet for the root is given (the demo web app, mapped at {@code /}).
  * Stopping is graceful: held long-polls are answered at once, requests in flight may finish within the
  * stop timeout, and requests that arrive meanwhile on open connections are refused as the protocol
  * refuses when it sheds load: 503 with {@code Retry-After} and a JSON error.
  */
-final class PlasmidServer {
+public final class PlasmidServer {
     /** Where the API servlet is mounted; the protocol lives under {@code MOUNT + "/v1/"}. */
-    static final String MOUNT = "/plasmid";
+    public static final String MOUNT = "/plasmid";
 
     /** The answer to a request that arrives while the server stops. */
-    private static final byte[] STOPPING_ANSWER = "{\"error\": \"the server is stopping, retry later\", \"reason\": \"unavailable\"}"
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] STOPPING_ANSWER =
+            "{\"error\": \"the server is stopping, retry later\", \"reason\": \"unavailable\"}"
+                    .getBytes(StandardCharsets.UTF_8);
     /** Seconds a refused client is asked to wait: about the time a restart takes. */
     private static final String RETRY_AFTER_SECONDS = "5";
 
     private final Server server;
     private final ServerConnector connector;
     private final String host;
-    private final Servlet api;
 
-    private PlasmidServer(Server server, ServerConnector connector, String host, Servlet api) {
+    private PlasmidServer(Server server, ServerConnector connector, String host) {
         this.server = server;
         this.connector = connector;
         this.host = host;
-        this.api = api;
-    }
-
-    /** Jetty's graceful stop, refusing new requests with the protocol's 503 instead of an empty one. */
-    private static final class RefusingWhileStopping extends GracefulHandler {
-        RefusingWhileStopping(Handler handler) {
-            super(handler);
-        }
-
-        @Override
-        protected void handleShutdownRejection(Request request, Response response, Callback callback) {
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            response.write(true, ByteBuffer.wrap(STOPPING_ANSWER), callback);
-        }
     }
 
     /**
@@ -78,7 +63,18 @@ final class PlasmidServer {
      * @return the running server
      * @throws Exception if it cannot start (for example the port is taken); nothing is left running
      */
-    static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout) throws Exception {
+    public static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout) throws Exception {
+        return start(host, port, api, stopTimeout, null);
+    }
+
+    /**
+     * Starts a server that also serves {@code root} at {@code /} (everything outside the mount).
+     *
+     * @param root a servlet for the rest of the site, or null for none (404)
+     * @see #start(String, int, Servlet, Duration)
+     */
+    static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout, Servlet root)
+            throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -92,8 +88,14 @@ final class PlasmidServer {
         ServletHolder holder = new ServletHolder("plasmid", api);
         holder.setAsyncSupported(true); // long-poll pulls wait without holding a thread
         context.addServlet(holder, MOUNT + "/*");
+        if (root != null) {
+            context.addServlet(new ServletHolder("root", root), "/");
+        }
 
         server.setHandler(new RefusingWhileStopping(context));
+        if (api instanceof PlasmidServlet plasmid) {
+            server.addBean(new AnswerHeldPollsOnStop(plasmid));
+        }
         server.setStopTimeout(stopTimeout.toMillis());
         server.setStopAtShutdown(false); // plasmidctl's own hook stops Jetty, then closes the hub
         try {
@@ -102,11 +104,11 @@ final class PlasmidServer {
             server.stop();
             throw e;
         }
-        return new PlasmidServer(server, connector, host, api);
+        return new PlasmidServer(server, connector, host);
     }
 
     /** @return the port actually listened on */
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 
@@ -128,8 +130,13 @@ final class PlasmidServer {
         return URI.create("http://" + shown + ":" + port() + MOUNT + "/");
     }
 
+    /** @return the site's root URL, for example {@code http://127.0.0.1:8880/} */
+    URI rootUri() {
+        return mountUri().resolve("/");
+    }
+
     /** @return the API base URL that clients use, for example {@code http://127.0.0.1:8880/plasmid/v1/} */
-    URI apiUri() {
+    public URI apiUri() {
         return mountUri().resolve("v1/");
     }
 
@@ -138,14 +145,56 @@ final class PlasmidServer {
         server.join();
     }
 
-    /**
-     * Stops gracefully: held long-polls are answered now, no new requests are taken, requests in flight
-     * get up to the stop timeout to finish.
-     */
-    void stop() throws Exception {
-        if (api instanceof PlasmidServlet plasmid) {
-            plasmid.stopHoldingLongPolls();
-        }
+    /** Stops gracefully: no new requests, requests in flight get up to the stop timeout to finish. */
+    public void stop() throws Exception {
         server.stop();
+    }
+
+    /**
+     * A graceful stop waits for the requests in flight, and a long-poll pull is one for up to a minute:
+     * an open page (the demo always holds one) would make every stop wait out the stop timeout and end
+     * with an error. So as the stop begins (new requests are already refused), the held polls are woken
+     * and answered with what there is ({@link PlasmidServlet#answerHeldPolls()}), and the clients poll
+     * again later.
+     */
+    private static final class AnswerHeldPollsOnStop implements Graceful {
+        private final PlasmidServlet api;
+        private volatile boolean shutdown;
+
+        AnswerHeldPollsOnStop(PlasmidServlet api) {
+            this.api = api;
+        }
+
+        @Override
+        public CompletableFuture<Void> shutdown() {
+            shutdown = true;
+            api.answerHeldPolls();
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
+    }
+
+    /**
+     * Jetty's graceful stop, refusing the requests that arrive during it (on connections already open)
+     * with the protocol's answer for a server that sheds load, instead of Jetty's empty 503.
+     */
+    private static final class RefusingWhileStopping extends GracefulHandler {
+        RefusingWhileStopping(Handler handler) {
+            super(handler);
+        }
+
+        @Override
+        protected void handleShutdownRejection(Request request, Response response, Callback callback) {
+            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            response.write(true, ByteBuffer.wrap(STOPPING_ANSWER), callback);
+        }
     }
 }

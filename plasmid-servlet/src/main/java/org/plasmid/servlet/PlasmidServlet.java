@@ -123,24 +123,24 @@ public class PlasmidServlet extends HttpServlet {
                 + (value == null ? "" : "; the attribute holds a " + value.getClass().getName()));
     }
 
-    /**
-     * Prepares for a graceful stop: the long-polls held now are answered at once with what there is,
-     * and later ones without waiting. Everything else is served as before. A container that stops
-     * gracefully waits for the requests in flight, and a long-poll may wait up to 60 s for a change, so
-     * call this when the server starts stopping (the standalone plasmidctl server does), or held polls
-     * hold the stop up until the container's stop timeout cuts them off. {@link #destroy()} does it too,
-     * but containers call that only after the requests in flight are done.
-     */
-    public void stopHoldingLongPolls() {
-        if (polls != null) {
-            polls.wakeAll();
-        }
-    }
-
     /** Wakes the long-polls still held so they are answered; the hub stays open. */
     @Override
     public void destroy() {
-        stopHoldingLongPolls();
+        answerHeldPolls();
+    }
+
+    /**
+     * Prepares for a graceful stop: answers every long-poll this servlet holds now, with what there is
+     * (usually nothing new), and from then on answers long-polls at once instead of holding them; the
+     * clients simply poll again. Everything else is served as before. A container that stops gracefully
+     * waits for the requests in flight, and a long-poll may wait up to 60 s for a change, so call this
+     * as the stop begins (the standalone plasmidctl server does), or held polls hold the stop up until
+     * the container's stop timeout cuts them off. Harmless to call more than once.
+     */
+    public void answerHeldPolls() {
+        if (polls != null) {
+            polls.wakeAll();
+        }
     }
 
     @Override

@@ -172,11 +172,11 @@ class LongPollTest {
         assertTrue(((List<?>) body.get("updates")).size() == 1);
     }
     @Test
-    void stopHoldingLongPolls_answersTheHeldPollsAtOnce_withWhatThereIs() throws Exception {
+    void answerHeldPolls_answersTheHeldPollsAtOnce_withWhatThereIs() throws Exception {
         start(PlasmidServletOptions.defaults(), null, true);
         Future<HttpTester.Response> pending = poll("d/notes/update/1?wait=60");
         await(() -> servlet.heldPolls() == 1, "the poll is held");
-        servlet.stopHoldingLongPolls();
+        servlet.answerHeldPolls();
         HttpTester.Response r = pending.get(30, TimeUnit.SECONDS); // well before its 60 s wait runs out
         assertEquals(200, r.getStatus());
         assertEquals("{\"since\":1,\"updates\":[],\"until\":1}", r.getContent());
@@ -184,9 +184,9 @@ class LongPollTest {
     }
 
     @Test
-    void afterStopHoldingLongPolls_pollsAreAnsweredWithoutWaiting_andTheRestIsServedAsBefore() throws Exception {
+    void afterAnswerHeldPolls_pollsAreAnsweredWithoutWaiting_andTheRestIsServedAsBefore() throws Exception {
         start(PlasmidServletOptions.defaults(), null, true);
-        servlet.stopHoldingLongPolls();
+        servlet.answerHeldPolls();
         HttpTester.Response r = poll("d/notes/update/1?wait=60").get(30, TimeUnit.SECONDS);
         assertEquals("{\"since\":1,\"updates\":[],\"until\":1}", r.getContent());
         assertEquals(0, servlet.heldPolls(), "nothing was held");
@@ -196,11 +196,11 @@ class LongPollTest {
     }
 
     @Test
-    void withoutAsyncSupport_stopHoldingLongPolls_wakesTheWaitingThread() throws Exception {
+    void withoutAsyncSupport_answerHeldPolls_wakesTheWaitingThread() throws Exception {
         start(PlasmidServletOptions.defaults(), null, false);
         Future<HttpTester.Response> pending = poll("d/notes/update/1?wait=60");
         await(() -> servlet.heldPolls() == 1, "the poll is held");
-        servlet.stopHoldingLongPolls();
+        servlet.answerHeldPolls();
         assertEquals("{\"since\":1,\"updates\":[],\"until\":1}", pending.get(30, TimeUnit.SECONDS).getContent());
         await(() -> servlet.heldPolls() == 0, "the poll is released");
     }

@@ -173,6 +173,29 @@ public final class SyncClient {
         return post("a/", body.toString());
     }
 
+    /**
+     * A streamed answer, for reading large pulls and clones without holding them.
+     *
+     * @param status the status code
+     * @param body the body; close it
+     */
+    public record Streamed(int status, java.io.InputStream body) {
+    }
+
+    /** {@code GET} a path under the API base, streaming the answer (not told to an {@link Observer}). */
+    public Streamed stream(String path) {
+        try {
+            HttpResponse<java.io.InputStream> r = http.send(request(path).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            return new Streamed(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** {@code GET} a path under the API base. */
     public Response get(String path) {
         return send("GET", path, null);
@@ -181,6 +204,10 @@ public final class SyncClient {
     /** {@code POST} a JSON text to a path under the API base. */
     public Response post(String path, String json) {
         return send("POST", path, json);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(api.resolve(path)).timeout(timeout).header("Authorization", authorization);
     }
 
     /**
@@ -193,8 +220,7 @@ public final class SyncClient {
      * @throws UncheckedIOException if no answer came (connection refused or lost, timeout)
      */
     public Response send(String method, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).timeout(timeout)
-                .header("Authorization", authorization);
+        HttpRequest.Builder request = request(path);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

@@ -3,13 +3,17 @@ package org.plasmid.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.plasmid.core.spi.Credential;
 import org.plasmid.core.spi.Storage;
 
 /**
  * Trusted administration of credentials and grants, for host-application code and the admin CLI. No
  * permission is checked here: requests on behalf of a client go through {@link ClientSession}.
- * Thread-safe.
+ * Thread-safe. A storage failure surfaces as a {@link PlasmidException} with reason
+ * {@link PlasmidException.Reason#STORAGE} (or {@link PlasmidException.Reason#CLOSED} once the hub is
+ * closed), as everywhere in the engine.
  */
 public final class Accounts {
     /** Longest accepted secret, in characters. */
@@ -17,10 +21,17 @@ public final class Accounts {
 
     private final Storage storage;
     private final SecretHasher hasher;
+    private final BooleanSupplier closed;
 
-    Accounts(Storage storage, SecretHasher hasher) {
+    Accounts(Storage storage, SecretHasher hasher, BooleanSupplier closed) {
         this.storage = storage;
         this.hasher = hasher;
+        this.closed = closed;
+    }
+
+    /** Runs storage calls, turning a storage failure into the engine's exception. */
+    private <T> T call(Supplier<T> storageCalls) {
+        return PlasmidHub.translate(storageCalls, closed);
     }
 
     /**
@@ -34,18 +45,20 @@ public final class Accounts {
     public boolean setSecret(String access, String secret) {
         Names.access(access);
         checkSecret(secret);
-        Optional<Credential> existing = storage.credential(access);
-        boolean guest = existing.map(Credential::guest).orElse(false);
-        Credential c = hasher.hash(access, secret, guest);
-        hasher.forget(access);
-        if (existing.isPresent() && storage.updateCredential(c)) {
+        return call(() -> {
+            Optional<Credential> existing = storage.credential(access);
+            boolean guest = existing.map(Credential::guest).orElse(false);
+            Credential c = hasher.hash(access, secret, guest);
+            hasher.forget(access);
+            if (existing.isPresent() && storage.updateCredential(c)) {
+                return false;
+            }
+            if (storage.createAccount(c, List.of())) {
+                return true;
+            }
+            storage.updateCredential(c);
             return false;
-        }
-        if (storage.createAccount(c, List.of())) {
-            return true;
-        }
-        storage.updateCredential(c);
-        return false;
+        });
     }
 
     /**
@@ -60,7 +73,7 @@ public final class Accounts {
             hasher.verify(Optional.empty(), secret == null ? "" : secret);
             return false;
         }
-        return hasher.verify(storage.credential(access), secret);
+        return hasher.verify(call(() -> storage.credential(access)), secret);
     }
 
     /**
@@ -68,7 +81,7 @@ public final class Accounts {
      * @return whether an account with this token exists
      */
     public boolean exists(String access) {
-        return isValidAccess(access) && storage.credential(access).isPresent();
+        return isValidAccess(access) && call(() -> storage.credential(access)).isPresent();
     }
 
     /**
@@ -84,9 +97,11 @@ public final class Accounts {
      */
     public Grant grant(String access, String permission, String resource, String value) {
         Grant g = new Grant(access, permission, resource, value);
-        requireAccount(access);
-        storage.putGrant(g);
-        return g;
+        return call(() -> {
+            requireAccount(access);
+            storage.putGrant(g);
+            return g;
+        });
     }
 
     /**
@@ -101,7 +116,7 @@ public final class Accounts {
         Names.access(access);
         Names.permission(permission);
         Names.resource(resource);
-        return storage.removeGrant(access, permission, resource);
+        return call(() -> storage.removeGrant(access, permission, resource));
     }
 
     /**
@@ -114,7 +129,7 @@ public final class Accounts {
      */
     public Decision check(String access, String permission, String resource) {
         Names.access(access);
-        return PermissionMatcher.decide(storage.grants(access), permission, resource);
+        return PermissionMatcher.decide(call(() -> storage.grants(access)), permission, resource);
     }
 
     /**
@@ -123,7 +138,7 @@ public final class Accounts {
      */
     public List<Grant> grants(String access) {
         Names.access(access);
-        List<Grant> grants = new ArrayList<>(storage.grants(access));
+        List<Grant> grants = new ArrayList<>(call(() -> storage.grants(access)));
         grants.sort(java.util.Comparator.comparing(Grant::permission).thenComparing(Grant::resource));
         return grants;
     }
@@ -131,7 +146,10 @@ public final class Accounts {
     /** @return every access token, sorted; secrets are never listed (they are not stored) */
     public List<String> list() {
         List<String> all = new ArrayList<>();
-        storage.listAccounts(all::add);
+        call(() -> {
+            storage.listAccounts(all::add);
+            return null;
+        });
         all.sort(null);
         return all;
     }

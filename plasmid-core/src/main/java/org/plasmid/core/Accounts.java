@@ -38,7 +38,7 @@ public final class Accounts {
      * Creates an account with this secret, or sets a new secret for an existing one (its grants stay).
      *
      * @param access the access token
-     * @param secret the secret (1–1,024 characters)
+     * @param secret the secret (1–1,024 characters, without NUL)
      * @return whether the account was created (false: its secret was changed)
      * @throws PlasmidException {@link PlasmidException.Reason#INVALID} for a bad token or secret
      */
@@ -69,7 +69,7 @@ public final class Accounts {
      * @return whether they match a stored credential
      */
     public boolean authenticate(String access, String secret) {
-        if (access == null || secret == null || !isValidAccess(access) || secret.length() > MAX_SECRET_LENGTH) {
+        if (access == null || !isValidAccess(access) || !isValidSecret(secret)) {
             hasher.verify(Optional.empty(), secret == null ? "" : secret);
             return false;
         }
@@ -162,9 +162,21 @@ public final class Accounts {
     }
 
     static void checkSecret(String secret) {
-        if (secret == null || secret.isEmpty() || secret.length() > MAX_SECRET_LENGTH) {
-            throw PlasmidException.invalid("a secret must be 1-" + MAX_SECRET_LENGTH + " characters");
+        if (!isValidSecret(secret)) {
+            throw PlasmidException.invalid(SECRET_RULE);
         }
+    }
+
+    static final String SECRET_RULE = "a secret must be 1-" + MAX_SECRET_LENGTH + " characters, without NUL";
+
+    /**
+     * A secret is 1–1,024 characters without U+0000. NUL is refused because PBKDF2's HMAC pads its key
+     * with zero bytes: a secret and the same secret followed by NULs would hash alike, so a secret would
+     * not be compared exactly.
+     */
+    static boolean isValidSecret(String secret) {
+        return secret != null && !secret.isEmpty() && secret.length() <= MAX_SECRET_LENGTH
+                && secret.indexOf('\u0000') < 0;
     }
 
     static boolean isValidAccess(String access) {

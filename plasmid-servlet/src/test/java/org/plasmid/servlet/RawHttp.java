@@ -135,6 +135,8 @@ final class RawHttp {
      */
     Response send(byte[] request) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        boolean head = new String(request, 0, Math.min(5, request.length), StandardCharsets.ISO_8859_1)
+                .equals("HEAD ");
         try (Socket s = new Socket()) {
             if (from != null) {
                 s.bind(new InetSocketAddress(from, 0));
@@ -165,10 +167,10 @@ final class RawHttp {
                     n = -1; // reset: the server closed (or aborted) the connection
                 }
                 if (n < 0) {
-                    return parse(all.toByteArray(), true);
+                    return parse(all.toByteArray(), true, head);
                 }
                 all.write(buf, 0, n);
-                Response r = parse(all.toByteArray(), false);
+                Response r = parse(all.toByteArray(), false, head);
                 if (r != null) {
                     return r;
                 }
@@ -188,10 +190,11 @@ final class RawHttp {
     /**
      * @param raw the bytes received so far
      * @param eof whether the connection has ended
+     * @param head whether it answers a HEAD request (no body whatever the headers say)
      * @return the answer, or null if it is not complete yet
      * @throws CutShort if the connection ended before the answer was complete
      */
-    static Response parse(byte[] raw, boolean eof) throws IOException {
+    static Response parse(byte[] raw, boolean eof, boolean head) throws IOException {
         int headEnd = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 0);
         if (headEnd < 0) {
             if (eof) {
@@ -212,13 +215,13 @@ final class RawHttp {
         List<String> te = headers.get("transfer-encoding");
         List<String> cl = headers.get("content-length");
         byte[] body;
-        if (te != null && te.get(0).equalsIgnoreCase("chunked")) {
+        if (head || status == 204 || status == 304) {
+            body = new byte[0];
+        } else if (te != null && te.get(0).equalsIgnoreCase("chunked")) {
             body = dechunk(raw, start);
         } else if (cl != null) {
             int length = Integer.parseInt(cl.get(0));
             body = raw.length - start < length ? null : Arrays.copyOfRange(raw, start, start + length);
-        } else if (status == 204 || status == 304) {
-            body = new byte[0];
         } else {
             body = eof ? Arrays.copyOfRange(raw, start, raw.length) : null; // the body ends with the connection
         }

@@ -1,6 +1,10 @@
 package org.plasmid.examples;
 
 import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -15,8 +19,10 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * The standalone HTTP server: Jetty with one servlet mapped at {@value #MOUNT}{@code /*} in the root
- * context, so the API is at {@code /plasmid/v1/}. Nothing else is served (the root answers 404).
- * Stopping is graceful: requests in flight may finish within the stop timeout.
+ * context, so the API is at {@code /plasmid/v1/}. Nothing else is served: every other path answers 404,
+ * whatever the method (so no TRACE echoes a request's credentials), and the requests Jetty refuses itself
+ * are answered in the protocol's JSON shape ({@link JsonErrorHandler}). Stopping is graceful: requests in
+ * flight may finish within the stop timeout.
  */
 final class PlasmidServer {
     /** Where the API servlet is mounted; the protocol lives under {@code MOUNT + "/v1/"}. */
@@ -56,6 +62,9 @@ final class PlasmidServer {
         ServletHolder holder = new ServletHolder("plasmid", api);
         holder.setAsyncSupported(true); // long-poll pulls wait without holding a thread
         context.addServlet(holder, MOUNT + "/*");
+        context.addServlet(new ServletHolder("not-found", new NotFoundServlet()), "/");
+        context.setErrorHandler(new JsonErrorHandler());
+        server.setErrorHandler(new JsonErrorHandler());
 
         server.setHandler(new GracefulHandler(context));
         server.setStopTimeout(stopTimeout.toMillis());
@@ -95,6 +104,16 @@ final class PlasmidServer {
     /** @return the API base URL that clients use, for example {@code http://127.0.0.1:8880/plasmid/v1/} */
     URI apiUri() {
         return mountUri().resolve("v1/");
+    }
+
+    /** Answers 404 to every request outside the mount, whatever its method (TRACE included). */
+    private static final class NotFoundServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.sendError(HttpServletResponse.SC_NOT_FOUND);
+        }
     }
 
     /** Waits until the server has stopped. */

@@ -14,8 +14,9 @@ import java.util.Set;
  * @param hubPath the hub directory
  * @param host the address to listen on
  * @param port the port to listen on (0: any free port)
+ * @param demo whether to serve the todo demo at {@code /} too ({@code --demo}, serving only)
  */
-record CommandLine(Action action, List<String> arguments, Path hubPath, String host, int port) {
+record CommandLine(Action action, List<String> arguments, Path hubPath, String host, int port, boolean demo) {
     static final String DEFAULT_HUB = "hub";
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 8880;
@@ -23,8 +24,15 @@ record CommandLine(Action action, List<String> arguments, Path hubPath, String h
 
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("-p", "--hub-path", "--host", "--port");
 
+    static final String DEMO = "--demo";
+
     CommandLine {
         arguments = List.copyOf(arguments);
+    }
+
+    /** A command line without {@code --demo}. */
+    CommandLine(Action action, List<String> arguments, Path hubPath, String host, int port) {
+        this(action, arguments, hubPath, host, port, false);
     }
 
     /**
@@ -41,6 +49,7 @@ record CommandLine(Action action, List<String> arguments, Path hubPath, String h
         String hubPath = null;
         String host = null;
         Integer port = null;
+        boolean demo = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -52,6 +61,10 @@ record CommandLine(Action action, List<String> arguments, Path hubPath, String h
             }
             if (name.equals("-h") || name.equals("--help")) {
                 return new CommandLine(Action.HELP, List.of(), Path.of(DEFAULT_HUB), DEFAULT_HOST, DEFAULT_PORT);
+            }
+            if (arg.equals(DEMO)) {
+                demo = true;
+                continue;
             }
             if (OPTIONS_WITH_VALUE.contains(name)) {
                 String value = inline;
@@ -99,17 +112,20 @@ record CommandLine(Action action, List<String> arguments, Path hubPath, String h
             withValue.add(DEFAULT_GRANT_VALUE);
             arguments = withValue;
         }
+        if (demo && action != null) {
+            throw new UsageException(DEMO + " applies to serving, not to " + action.flag());
+        }
         return new CommandLine(action == null ? Action.SERVE : action, arguments,
                 Path.of(hubPath == null ? DEFAULT_HUB : hubPath),
                 host == null ? DEFAULT_HOST : host,
-                port == null ? DEFAULT_PORT : port);
+                port == null ? DEFAULT_PORT : port, demo);
     }
 
     /** An action's required argument may start with '-' (a secret may), unless it is one of our flags. */
     private static boolean isKnownFlag(String arg) {
         String name = arg.startsWith("--") && arg.indexOf('=') > 0 ? arg.substring(0, arg.indexOf('=')) : arg;
         return OPTIONS_WITH_VALUE.contains(name) || name.equals("-h") || name.equals("--help")
-                || Action.byFlag(name).isPresent();
+                || name.equals(DEMO) || Action.byFlag(name).isPresent();
     }
 
     /** An optional argument is not taken when it looks like a flag (negative numbers are not flags). */

@@ -15,6 +15,8 @@ final class Help {
                   --host ADDR      address to listen on (default: 127.0.0.1, this machine only;
                                    --host 0.0.0.0 listens on all interfaces)
                   --port N         port to listen on (default: 8880; 0 picks a free port, logged)
+                  --demo           also serve the todo demo web app at http://HOST:PORT/ (for
+                                   demos only: the page may create guest accounts)
               -h, --help           show this help and exit
 
             Actions (at most one; each works on the hub of --hub-path, which a running

@@ -125,7 +125,8 @@ public final class PlasmidCtl {
         Runtime.getRuntime().addShutdownHook(hook);
         Serving serving;
         try {
-            serving = Serving.start(cl.hubPath(), cl.host(), cl.port(), PlasmidServlet::new, STOP_TIMEOUT);
+            serving = Serving.start(cl.hubPath(), cl.host(), cl.port(), PlasmidServlet::new, STOP_TIMEOUT,
+                    cl.demo());
             started.complete(serving);
         } catch (Exception e) {
             started.completeExceptionally(e);

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -16,17 +17,20 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.Graceful;
+import org.plasmid.servlet.PlasmidServlet;
 
 /**
  * The standalone HTTP server: Jetty with one servlet mapped at {@value #MOUNT}{@code /*} in the root
- * context, so the API is at {@code /plasmid/v1/}. Nothing else is served: every other path answers 404,
- * whatever the method (so no TRACE echoes a request's credentials), and the requests Jetty refuses itself
- * are answered in the protocol's JSON shape ({@link JsonErrorHandler}). Stopping is graceful: requests in
+ * context, so the API is at {@code /plasmid/v1/}. Nothing else is served unless a servlet for the root
+ * is given (the demo web app, mapped at {@code /}): without one, every other path answers 404 whatever
+ * the method (so no TRACE echoes a request's credentials). The requests Jetty refuses itself are
+ * answered in the protocol's JSON shape ({@link JsonErrorHandler}). Stopping is graceful: requests in
  * flight may finish within the stop timeout.
  */
-final class PlasmidServer {
+public final class PlasmidServer {
     /** Where the API servlet is mounted; the protocol lives under {@code MOUNT + "/v1/"}. */
-    static final String MOUNT = "/plasmid";
+    public static final String MOUNT = "/plasmid";
 
     private final Server server;
     private final ServerConnector connector;
@@ -48,7 +52,18 @@ final class PlasmidServer {
      * @return the running server
      * @throws Exception if it cannot start (for example the port is taken); nothing is left running
      */
-    static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout) throws Exception {
+    public static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout) throws Exception {
+        return start(host, port, api, stopTimeout, null);
+    }
+
+    /**
+     * Starts a server that also serves {@code root} at {@code /} (everything outside the mount).
+     *
+     * @param root a servlet for the rest of the site, or null for none (404)
+     * @see #start(String, int, Servlet, Duration)
+     */
+    static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout, Servlet root)
+            throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -62,11 +77,14 @@ final class PlasmidServer {
         ServletHolder holder = new ServletHolder("plasmid", api);
         holder.setAsyncSupported(true); // long-poll pulls wait without holding a thread
         context.addServlet(holder, MOUNT + "/*");
-        context.addServlet(new ServletHolder("not-found", new NotFoundServlet()), "/");
+        context.addServlet(new ServletHolder("root", root != null ? root : new NotFoundServlet()), "/");
         context.setErrorHandler(new JsonErrorHandler());
         server.setErrorHandler(new JsonErrorHandler());
 
         server.setHandler(new GracefulHandler(context));
+        if (api instanceof PlasmidServlet plasmid) {
+            server.addBean(new AnswerHeldPollsOnStop(plasmid));
+        }
         server.setStopTimeout(stopTimeout.toMillis());
         server.setStopAtShutdown(false); // plasmidctl's own hook stops Jetty, then closes the hub
         try {
@@ -79,7 +97,7 @@ final class PlasmidServer {
     }
 
     /** @return the port actually listened on */
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 
@@ -101,8 +119,13 @@ final class PlasmidServer {
         return URI.create("http://" + shown + ":" + port() + MOUNT + "/");
     }
 
+    /** @return the site's root URL, for example {@code http://127.0.0.1:8880/} */
+    URI rootUri() {
+        return mountUri().resolve("/");
+    }
+
     /** @return the API base URL that clients use, for example {@code http://127.0.0.1:8880/plasmid/v1/} */
-    URI apiUri() {
+    public URI apiUri() {
         return mountUri().resolve("v1/");
     }
 
@@ -122,7 +145,35 @@ final class PlasmidServer {
     }
 
     /** Stops gracefully: no new requests, requests in flight get up to the stop timeout to finish. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         server.stop();
+    }
+
+    /**
+     * A graceful stop waits for the requests in flight, and a long-poll pull is one for up to a minute:
+     * an open page (the demo always holds one) would make every stop wait out the stop timeout and end
+     * with an error. So as the stop begins (new requests are already refused), the held polls are woken
+     * and answered with what there is ({@link PlasmidServlet#answerHeldPolls()}), and the clients poll
+     * again later.
+     */
+    private static final class AnswerHeldPollsOnStop implements Graceful {
+        private final PlasmidServlet api;
+        private volatile boolean shutdown;
+
+        AnswerHeldPollsOnStop(PlasmidServlet api) {
+            this.api = api;
+        }
+
+        @Override
+        public CompletableFuture<Void> shutdown() {
+            shutdown = true;
+            api.answerHeldPolls();
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
     }
 }

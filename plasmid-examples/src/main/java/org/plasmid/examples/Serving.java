@@ -28,12 +28,14 @@ final class Serving {
     private final Path hubPath;
     private final PlasmidHub hub;
     private final PlasmidServer server;
+    private final DemoWebApp demo;
     private boolean stopped;
 
-    private Serving(Path hubPath, PlasmidHub hub, PlasmidServer server) {
+    private Serving(Path hubPath, PlasmidHub hub, PlasmidServer server, DemoWebApp demo) {
         this.hubPath = hubPath;
         this.hub = hub;
         this.server = server;
+        this.demo = demo;
     }
 
     /**
@@ -50,15 +52,37 @@ final class Serving {
      */
     static Serving start(Path hubPath, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
             Duration stopTimeout) throws Exception {
+        return start(hubPath, host, port, api, stopTimeout, false);
+    }
+
+    /**
+     * Opens the hub and serves it, with the todo demo at {@code /} when {@code withDemo} is set
+     * ({@code plasmidctl --demo}; see {@link DemoWebApp} for what that sets up on the hub).
+     *
+     * @param withDemo whether to serve the demo too
+     * @see #start(Path, String, int, Function, Duration)
+     */
+    static Serving start(Path hubPath, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
+            Duration stopTimeout, boolean withDemo) throws Exception {
         Path dir = hubPath.toAbsolutePath().normalize();
         PlasmidHub hub = PlasmidHub.open(dir);
+        DemoWebApp demo = null;
         try {
-            PlasmidServer server = PlasmidServer.start(host, port, api.apply(hub), stopTimeout);
-            Serving serving = new Serving(dir, hub, server);
+            demo = withDemo ? DemoWebApp.setUp(hub, PlasmidServer.MOUNT + "/v1/") : null;
+            PlasmidServer server = PlasmidServer.start(host, port, api.apply(hub), stopTimeout,
+                    demo == null ? null : demo.servlet());
+            Serving serving = new Serving(dir, hub, server, demo);
             LOG.info("Plasmid Sync serving hub {} at {} (API {}){}", dir, server.mountUri(), server.apiUri(),
                     server.listensOnAllInterfaces() ? " on all interfaces" : "");
+            if (demo != null) {
+                LOG.info("Demo: open {} in two browsers (for demos only: the page can create guest accounts)",
+                        server.rootUri());
+            }
             return serving;
         } catch (Exception | Error e) {
+            if (demo != null) {
+                demo.close();
+            }
             hub.close();
             throw e;
         }
@@ -97,6 +121,14 @@ final class Serving {
         } catch (Exception e) {
             clean = false;
             LOG.error("stopping the HTTP server failed", e);
+        }
+        if (demo != null) {
+            try {
+                demo.close();
+            } catch (RuntimeException e) {
+                clean = false;
+                LOG.error("disabling the demo's sign-up account failed", e);
+            }
         }
         try {
             hub.close();

@@ -155,6 +155,15 @@ public class PlasmidServlet extends HttpServlet {
     /** Wakes the long-polls still held so they are answered; the hub stays open. */
     @Override
     public void destroy() {
+        answerHeldPolls();
+    }
+
+    /**
+     * Answers every long-poll this servlet holds now, with what there is (usually nothing new), so that
+     * a server can stop gracefully without waiting out the polls' timeouts; the clients simply poll
+     * again. Harmless to call more than once.
+     */
+    public void answerHeldPolls() {
         if (polls != null) {
             polls.wakeAll();
         }

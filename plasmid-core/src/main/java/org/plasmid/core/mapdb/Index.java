@@ -114,8 +114,9 @@ final class Index implements AutoCloseable {
     }
 
     /**
-     * Applies a push as revision {@code revision} and then publishes it (raises {@code d.head}). Readers
-     * never look past the head they started with, so a half-applied push is invisible to them.
+     * Applies a push as revision {@code revision} without publishing it: the caller raises
+     * {@code d.head} once the push is durable. Readers never look past the head they started with, so
+     * an applied but unpublished push is invisible to them.
      */
     void applyPush(Db d, long revision, String pushId, List<Write> writes) {
         long size = d.size;
@@ -145,8 +146,7 @@ final class Index implements AutoCloseable {
             }
         }
         d.size = size;
-        d.head = revision;
-        saveDatabase(d);
+        databases.put(d.name, Keys.database(d.id, revision, size, d.pushIds));
     }
 
     /** @return {revision, saved} of a remembered push id, or null */

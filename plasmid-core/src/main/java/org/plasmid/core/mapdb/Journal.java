@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * global byte position of the segment's first byte (so a position names one byte of the whole journal).
  * Each segment starts with an 8-byte magic; then records follow:
  * {@code [u32 length][u32 CRC32C of payload][payload]}, big-endian. A record is written with one
- * {@code write} and made durable by {@link #sync}, which fsyncs everything written so far: concurrent
- * writers that wait at the same time share one fsync (group commit).
+ * {@code write} and made durable by a dedicated sync thread, which fsyncs everything written so far
+ * each time it runs: concurrent writers share one fsync (group commit), and a writer can apply its
+ * change to the index while its fsync runs ({@link #requestSync}, then {@link #sync}).
  *
  * <p>On open every segment is read and checked. A torn or corrupt tail of the last segment (a crash
  * mid-write, a zero-filled or garbled end) is cut off at the last whole record, with a warning. Damage
@@ -50,12 +51,16 @@ final class Journal implements AutoCloseable {
     private final long segmentSize;
     private final Object writeLock = new Object();
     private final Object syncLock = new Object();
+    /** Guards {@link #requested} and {@link #syncer}; waiters for durability wait on it. */
+    private final Object signal = new Object();
+    private long requested;
+    private Thread syncer;
     private FileChannel current;
     private long currentBase;
     private volatile long written;
     private volatile long durable;
     private volatile Throwable failure;
-    private boolean closed;
+    private volatile boolean closed;
 
     private Journal(Path dir, long segmentSize) {
         this.dir = dir;
@@ -232,24 +237,82 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Makes every record up to {@code position} durable; shares the fsync with concurrent callers. */
+    /**
+     * Asks the sync thread to make everything up to {@code position} durable, without waiting: the caller
+     * can do other work (apply the change to the index) while the fsync runs.
+     */
+    void requestSync(long position) {
+        synchronized (signal) {
+            if (position > requested) {
+                requested = position;
+                signal.notifyAll();
+            }
+            if (syncer == null && !closed) {
+                syncer = new Thread(this::syncLoop, "plasmid-journal-sync");
+                syncer.setDaemon(true);
+                syncer.start();
+            }
+        }
+    }
+
+    /**
+     * Waits until every record up to {@code position} is durable. Concurrent callers share fsyncs (group
+     * commit): the sync thread syncs everything written so far each time it runs.
+     *
+     * @throws StorageException if a sync failed (the record may or may not be on disk) or the journal closed
+     */
     void sync(long position) {
         if (durable >= position) {
             return;
         }
-        synchronized (syncLock) {
-            if (durable >= position) {
-                return;
+        requestSync(position);
+        synchronized (signal) {
+            while (durable < position) {
+                if (failure != null) {
+                    throw new StorageException("journal sync failed: " + failure, failure, true);
+                }
+                if (closed) {
+                    throw new StorageException("journal closed before the record was synced", null, true);
+                }
+                try {
+                    signal.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageException("interrupted while waiting for the journal sync", e, true);
+                }
             }
-            checkUsable();
-            long target = written;
-            try {
-                current.force(false);
-            } catch (IOException | RuntimeException e) {
-                fail(e);
-                throw new StorageException("journal sync failed: " + e, e, true);
+        }
+    }
+
+    private void syncLoop() {
+        while (true) {
+            synchronized (signal) {
+                while (requested <= durable && !closed && failure == null) {
+                    try {
+                        signal.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed || failure != null) {
+                    signal.notifyAll();
+                    return;
+                }
             }
-            durable = target;
+            synchronized (syncLock) {
+                if (!closed && failure == null) {
+                    long target = written;
+                    try {
+                        current.force(false);
+                        durable = target;
+                    } catch (IOException | RuntimeException e) {
+                        fail(e);
+                    }
+                }
+            }
+            synchronized (signal) {
+                signal.notifyAll();
+            }
         }
     }
 
@@ -326,18 +389,33 @@ final class Journal implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        Thread t;
+        synchronized (signal) {
+            t = syncer;
+        }
         synchronized (writeLock) {
             synchronized (syncLock) {
                 if (closed) {
                     return;
                 }
                 closed = true;
+                if (current != null && failure == null) {
+                    current.force(false);
+                    durable = written;
+                }
                 if (current != null) {
-                    if (failure == null) {
-                        current.force(false);
-                    }
                     current.close();
                 }
+            }
+        }
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        if (t != null) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

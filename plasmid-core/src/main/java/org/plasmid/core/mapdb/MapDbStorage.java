@@ -209,8 +209,12 @@ public final class MapDbStorage implements Storage {
                     }
                 }
                 long revision = d.head + 1;
-                journalWrite(Records.push(database, revision, pushId, writes));
+                // The index is updated while the journal's fsync runs; the push becomes visible (and is
+                // acknowledged) only once both are done. Readers never look past the published head.
+                long position = journalAppend(Records.push(database, revision, pushId, writes));
                 apply(() -> index.applyPush(d, revision, pushId, writes));
+                journalAwait(position);
+                d.head = revision;
                 return AppendResult.appended(revision, writes.size());
             } finally {
                 d.lock.unlock();
@@ -340,8 +344,32 @@ public final class MapDbStorage implements Storage {
 
     /** Appends a record and waits until it is durable. */
     private void journalWrite(byte[] record) {
-        if (journal != null) {
-            journal.sync(journal.append(record));
+        journalAwait(journalAppend(record));
+    }
+
+    /** Appends a record and asks for its sync without waiting; returns its journal position. */
+    private long journalAppend(byte[] record) {
+        if (journal == null) {
+            return 0;
+        }
+        long position = journal.append(record);
+        journal.requestSync(position);
+        return position;
+    }
+
+    /**
+     * Waits for a record to be durable. If its sync fails after the index was already updated, the index
+     * holds an unacknowledged change: the hub refuses further work until it is reopened and rebuilt.
+     */
+    private void journalAwait(long position) {
+        if (journal == null) {
+            return;
+        }
+        try {
+            journal.sync(position);
+        } catch (StorageException e) {
+            damaged = true;
+            throw e;
         }
     }
 
@@ -371,6 +399,9 @@ public final class MapDbStorage implements Storage {
 
     private <T> T read(Supplier<T> action) {
         checkOpen();
+        if (damaged) {
+            throw new StorageException("the index is damaged; reopen the hub to rebuild it", null);
+        }
         try {
             return action.get();
         } catch (StorageException | PlasmidException e) {
@@ -485,6 +516,7 @@ public final class MapDbStorage implements Storage {
                                 + " does not follow the database's head " + (d == null ? "(none)" : d.head));
                     }
                     index.applyPush(d, p.revision(), p.pushId(), p.writes());
+                    d.head = p.revision();
                 }
                 case Records.ACCOUNT -> {
                     Records.Account a = Records.readAccount(in);

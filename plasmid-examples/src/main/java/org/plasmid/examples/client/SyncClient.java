@@ -142,6 +142,29 @@ public final class SyncClient {
         return post("a/", body.toString());
     }
 
+    /**
+     * A streamed answer, for reading large pulls and clones without holding them.
+     *
+     * @param status the status code
+     * @param body the body; close it
+     */
+    public record Streamed(int status, java.io.InputStream body) {
+    }
+
+    /** {@code GET} a path under the API base, streaming the answer. */
+    public Streamed stream(String path) {
+        try {
+            HttpResponse<java.io.InputStream> r = http.send(request(path).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            return new Streamed(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** {@code GET} a path under the API base. */
     public Response get(String path) {
         return send(request(path).GET());

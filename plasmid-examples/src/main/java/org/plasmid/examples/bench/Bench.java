@@ -1,0 +1,208 @@
+package org.plasmid.examples.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.plasmid.core.PlasmidHub;
+import org.plasmid.examples.PlasmidServer;
+import org.plasmid.examples.client.SyncClient;
+import org.plasmid.servlet.PlasmidServlet;
+
+/**
+ * The benchmark: fixed workloads W1–W6 with seeded data over real HTTP (an embedded server on a
+ * temporary hub, or {@code --url}), or straight into the engine ({@code --engine}) to separate HTTP
+ * cost. Prints a table of medians over {@code --runs} fresh runs and one {@code BENCH {...}} JSON line.
+ *
+ * <pre>java -Xmx256m -cp plasmid-examples/target/plasmidctl.jar org.plasmid.examples.bench.Bench</pre>
+ */
+public final class Bench {
+    static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6");
+
+    private Bench() {
+    }
+
+    /** Parsed options. */
+    record Options(URI url, String access, String secret, boolean engine, boolean quick, List<String> workloads,
+            int runs, long seed, Path dir) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println(usage());
+            System.exit(2);
+            return;
+        }
+        if (o == null) {
+            System.out.println(usage());
+            return;
+        }
+        System.exit(run(o, System.out) ? 0 : 1);
+    }
+
+    static String usage() {
+        return """
+                usage: java [-Xmx256m] -cp plasmidctl.jar org.plasmid.examples.bench.Bench [options]
+                  --workloads W1,W2,...  which workloads (default all: W1..W6; W2 needs W1)
+                  --runs N               fresh runs; the table shows medians (default 3)
+                  --quick                tiny sizes: a smoke test, not a measurement
+                  --engine               call the engine directly instead of over HTTP
+                  --url URL              benchmark a running server's API base (with --access/--secret
+                                         of an account allowed to create databases)
+                  --dir DIR              where temporary hubs go (default: the system temp dir)
+                  --seed N               data seed (default 42)""";
+    }
+
+    static Options parse(String[] args) {
+        URI url = null;
+        String access = null;
+        String secret = null;
+        boolean engine = false;
+        boolean quick = false;
+        List<String> workloads = ALL;
+        int runs = 3;
+        long seed = 42;
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h" -> {
+                    return null;
+                }
+                case "--engine" -> engine = true;
+                case "--quick" -> quick = true;
+                case "--url" -> url = URI.create(value(args, ++i, a));
+                case "--access" -> access = value(args, ++i, a);
+                case "--secret" -> secret = value(args, ++i, a);
+                case "--dir" -> dir = Path.of(value(args, ++i, a));
+                case "--runs" -> runs = positive(value(args, ++i, a), a);
+                case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+                case "--workloads" -> {
+                    workloads = List.of(value(args, ++i, a).toUpperCase(Locale.ROOT).split(","));
+                    for (String w : workloads) {
+                        if (!ALL.contains(w)) {
+                            throw new IllegalArgumentException("unknown workload " + w + " (use " + ALL + ")");
+                        }
+                    }
+                    if (workloads.contains("W2") && !workloads.contains("W1")) {
+                        throw new IllegalArgumentException("W2 pulls what W1 pushed: add W1");
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (url != null && (access == null || secret == null)) {
+            throw new IllegalArgumentException("--url needs --access and --secret");
+        }
+        if (url != null && engine) {
+            throw new IllegalArgumentException("--url and --engine exclude each other");
+        }
+        return new Options(url, access, secret, engine, quick, workloads, runs, seed, dir);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String s, String option) {
+        int n = Integer.parseInt(s);
+        if (n < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1");
+        }
+        return n;
+    }
+
+    /** Runs the benchmark, prints the table and the JSON line; returns whether every run completed. */
+    static boolean run(Options o, PrintStream out) throws Exception {
+        Workloads.Sizes sizes = o.quick() ? Workloads.Sizes.QUICK : Workloads.Sizes.FULL;
+        List<Map<String, Map<String, Double>>> runs = new ArrayList<>();
+        for (int r = 0; r < o.runs(); r++) {
+            out.printf("run %d of %d (%s%s)...%n", r + 1, o.runs(), o.engine() ? "engine" : "http",
+                    o.quick() ? ", quick" : "");
+            runs.add(oneRun(o, sizes, o.seed() + r));
+        }
+        Report.print(out, o, runs);
+        return true;
+    }
+
+    private static Map<String, Map<String, Double>> oneRun(Options o, Workloads.Sizes sizes, long seed)
+            throws Exception {
+        Path hubDir = Files.createTempDirectory(o.dir(), "plasmid-bench-");
+        PlasmidHub hub = null;
+        PlasmidServer server = null;
+        Target target;
+        try {
+            if (o.url() != null) {
+                target = new HttpTarget(o.url(), o.access(), o.secret());
+            } else {
+                hub = PlasmidHub.open(hubDir.resolve("hub"));
+                if (o.engine()) {
+                    target = new EngineTarget(hub);
+                } else {
+                    String secret = java.util.UUID.randomUUID().toString();
+                    hub.accounts().setSecret("bench", secret);
+                    hub.accounts().grant("bench", "*", "*", "Yes");
+                    server = PlasmidServer.start("127.0.0.1", 0, new PlasmidServlet(hub), Duration.ofSeconds(5));
+                    target = new HttpTarget(server.apiUri(), "bench", secret);
+                }
+            }
+            Workloads w = new Workloads(target, sizes, seed, hubDir);
+            w.warmUp();
+            Map<String, Map<String, Double>> results = new LinkedHashMap<>();
+            for (String name : o.workloads()) {
+                results.put(name, switch (name) {
+                    case "W1" -> w.w1();
+                    case "W2" -> w.w2();
+                    case "W3" -> w.w3();
+                    case "W4" -> w.w4();
+                    case "W5" -> w.w5();
+                    case "W6" -> w.w6();
+                    default -> throw new IllegalStateException(name);
+                });
+            }
+            return results;
+        } finally {
+            if (server != null) {
+                server.stop();
+            }
+            if (hub != null) {
+                hub.close();
+            }
+            deleteTree(hubDir);
+        }
+    }
+
+    static ObjectNode machine() {
+        ObjectNode m = SyncClient.JSON.createObjectNode();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("max_heap_mib", Runtime.getRuntime().maxMemory() / 1048576);
+        m.put("java", System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        return m;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.plasmid.examples.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.List;
+import org.plasmid.examples.client.SyncClient;
+
+/** Requests over real HTTP, through {@link SyncClient}; pulls and clones are counted as they stream. */
+final class HttpTarget implements Target {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final URI api;
+    private final String access;
+    private final String secret;
+    private final SyncClient client;
+
+    HttpTarget(URI api, String access, String secret) {
+        this.api = api;
+        this.access = access;
+        this.secret = secret;
+        this.client = new SyncClient(api, access, secret);
+    }
+
+    @Override
+    public long push(String db, long lastRevision, List<String> keys, List<String> values) {
+        StringBuilder body = new StringBuilder(keys.size() * 130 + 64)
+                .append("{\"last_revision\": ").append(lastRevision).append(", \"data\": {\"things\": {");
+        for (int i = 0; i < keys.size(); i++) {
+            if (i > 0) {
+                body.append(", ");
+            }
+            body.append('"').append(keys.get(i)).append("\": ").append(values.get(i));
+        }
+        body.append("}}}");
+        SyncClient.Response r = client.post("d/" + db + "/update/", body.toString());
+        if (r.ok()) {
+            return r.body().get("revision").asLong();
+        }
+        if (r.status() == 200 && r.reason().equals("outofdate")) {
+            return -1;
+        }
+        throw new IllegalStateException("push failed: HTTP " + r.status() + " " + r.body());
+    }
+
+    @Override
+    public Read pull(String db, long since, int limit) {
+        return read("d/" + db + "/update/" + since + (limit > 0 ? "?limit=" + limit : ""), "updates", 2);
+    }
+
+    @Override
+    public Read cloneAll(String db) {
+        return read("d/" + db + "/clone", "data", 3);
+    }
+
+    /** Counts the entries of {@code field}: values at {@code depth} below the top object. */
+    private Read read(String path, String field, int depth) {
+        SyncClient.Streamed s = client.stream(path);
+        try (InputStream in = s.body(); JsonParser p = JSON.createParser(in)) {
+            if (s.status() != 200) {
+                throw new IllegalStateException("GET " + path + " failed: HTTP " + s.status());
+            }
+            long count = 0;
+            long until = -1;
+            boolean more = false;
+            int level = 0;
+            String top = null;
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    level++;
+                    if (level == depth + 1 && field.equals(top)) {
+                        count++;
+                        p.skipChildren();
+                        level--;
+                    }
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    level--;
+                } else if (t == JsonToken.FIELD_NAME && level == 1) {
+                    top = p.currentName();
+                } else if (level == 1 && ("until".equals(top) || "revision".equals(top))) {
+                    until = p.getLongValue();
+                } else if (level == 1 && "more".equals(top)) {
+                    more = p.getBooleanValue();
+                }
+            }
+            return new Read(count, until, more);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public long revision(String db) {
+        SyncClient.Response r = client.info(db);
+        if (r.status() != 200) {
+            throw new IllegalStateException("GET d/" + db + " failed: HTTP " + r.status() + " " + r.body());
+        }
+        return r.body().get("revision").asLong();
+    }
+
+    @Override
+    public Target another() {
+        return new HttpTarget(api, access, secret);
+    }
+
+    @Override
+    public String kind() {
+        return "http";
+    }
+
+    @Override
+    public void close() {
+        // the HTTP client's connections are released with it
+    }
+}

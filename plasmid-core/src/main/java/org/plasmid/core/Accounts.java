@@ -3,13 +3,17 @@ package org.plasmid.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.plasmid.core.spi.Credential;
 import org.plasmid.core.spi.Storage;
 
 /**
  * Trusted administration of credentials and grants, for host-application code and the admin CLI. No
  * permission is checked here: requests on behalf of a client go through {@link ClientSession}.
- * Thread-safe.
+ * Thread-safe. A storage failure surfaces as a {@link PlasmidException} with reason
+ * {@link PlasmidException.Reason#STORAGE} (or {@link PlasmidException.Reason#CLOSED} once the hub is
+ * closed), as everywhere in the engine.
  */
 public final class Accounts {
     /** Longest accepted secret, in characters. */
@@ -17,35 +21,44 @@ public final class Accounts {
 
     private final Storage storage;
     private final SecretHasher hasher;
+    private final BooleanSupplier closed;
 
-    Accounts(Storage storage, SecretHasher hasher) {
+    Accounts(Storage storage, SecretHasher hasher, BooleanSupplier closed) {
         this.storage = storage;
         this.hasher = hasher;
+        this.closed = closed;
+    }
+
+    /** Runs storage calls, turning a storage failure into the engine's exception. */
+    private <T> T call(Supplier<T> storageCalls) {
+        return PlasmidHub.translate(storageCalls, closed);
     }
 
     /**
      * Creates an account with this secret, or sets a new secret for an existing one (its grants stay).
      *
      * @param access the access token
-     * @param secret the secret (1–1,024 characters)
+     * @param secret the secret (1–1,024 characters, without NUL)
      * @return whether the account was created (false: its secret was changed)
      * @throws PlasmidException {@link PlasmidException.Reason#INVALID} for a bad token or secret
      */
     public boolean setSecret(String access, String secret) {
         Names.access(access);
         checkSecret(secret);
-        Optional<Credential> existing = storage.credential(access);
-        boolean guest = existing.map(Credential::guest).orElse(false);
-        Credential c = hasher.hash(access, secret, guest);
-        hasher.forget(access);
-        if (existing.isPresent() && storage.updateCredential(c)) {
+        return call(() -> {
+            Optional<Credential> existing = storage.credential(access);
+            boolean guest = existing.map(Credential::guest).orElse(false);
+            Credential c = hasher.hash(access, secret, guest);
+            hasher.forget(access);
+            if (existing.isPresent() && storage.updateCredential(c)) {
+                return false;
+            }
+            if (storage.createAccount(c, List.of())) {
+                return true;
+            }
+            storage.updateCredential(c);
             return false;
-        }
-        if (storage.createAccount(c, List.of())) {
-            return true;
-        }
-        storage.updateCredential(c);
-        return false;
+        });
     }
 
     /**
@@ -56,11 +69,11 @@ public final class Accounts {
      * @return whether they match a stored credential
      */
     public boolean authenticate(String access, String secret) {
-        if (access == null || secret == null || !isValidAccess(access) || secret.length() > MAX_SECRET_LENGTH) {
+        if (access == null || !isValidAccess(access) || !isValidSecret(secret)) {
             hasher.verify(Optional.empty(), secret == null ? "" : secret);
             return false;
         }
-        return hasher.verify(storage.credential(access), secret);
+        return hasher.verify(call(() -> storage.credential(access)), secret);
     }
 
     /**
@@ -68,7 +81,7 @@ public final class Accounts {
      * @return whether an account with this token exists
      */
     public boolean exists(String access) {
-        return isValidAccess(access) && storage.credential(access).isPresent();
+        return isValidAccess(access) && call(() -> storage.credential(access)).isPresent();
     }
 
     /**
@@ -84,9 +97,11 @@ public final class Accounts {
      */
     public Grant grant(String access, String permission, String resource, String value) {
         Grant g = new Grant(access, permission, resource, value);
-        requireAccount(access);
-        storage.putGrant(g);
-        return g;
+        return call(() -> {
+            requireAccount(access);
+            storage.putGrant(g);
+            return g;
+        });
     }
 
     /**
@@ -101,7 +116,7 @@ public final class Accounts {
         Names.access(access);
         Names.permission(permission);
         Names.resource(resource);
-        return storage.removeGrant(access, permission, resource);
+        return call(() -> storage.removeGrant(access, permission, resource));
     }
 
     /**
@@ -114,7 +129,7 @@ public final class Accounts {
      */
     public Decision check(String access, String permission, String resource) {
         Names.access(access);
-        return PermissionMatcher.decide(storage.grants(access), permission, resource);
+        return PermissionMatcher.decide(call(() -> storage.grants(access)), permission, resource);
     }
 
     /**
@@ -123,7 +138,7 @@ public final class Accounts {
      */
     public List<Grant> grants(String access) {
         Names.access(access);
-        List<Grant> grants = new ArrayList<>(storage.grants(access));
+        List<Grant> grants = new ArrayList<>(call(() -> storage.grants(access)));
         grants.sort(java.util.Comparator.comparing(Grant::permission).thenComparing(Grant::resource));
         return grants;
     }
@@ -131,7 +146,10 @@ public final class Accounts {
     /** @return every access token, sorted; secrets are never listed (they are not stored) */
     public List<String> list() {
         List<String> all = new ArrayList<>();
-        storage.listAccounts(all::add);
+        call(() -> {
+            storage.listAccounts(all::add);
+            return null;
+        });
         all.sort(null);
         return all;
     }
@@ -144,9 +162,21 @@ public final class Accounts {
     }
 
     static void checkSecret(String secret) {
-        if (secret == null || secret.isEmpty() || secret.length() > MAX_SECRET_LENGTH) {
-            throw PlasmidException.invalid("a secret must be 1-" + MAX_SECRET_LENGTH + " characters");
+        if (!isValidSecret(secret)) {
+            throw PlasmidException.invalid(SECRET_RULE);
         }
+    }
+
+    static final String SECRET_RULE = "a secret must be 1-" + MAX_SECRET_LENGTH + " characters, without NUL";
+
+    /**
+     * A secret is 1–1,024 characters without U+0000. NUL is refused because PBKDF2's HMAC pads its key
+     * with zero bytes: a secret and the same secret followed by NULs would hash alike, so a secret would
+     * not be compared exactly.
+     */
+    static boolean isValidSecret(String secret) {
+        return secret != null && !secret.isEmpty() && secret.length() <= MAX_SECRET_LENGTH
+                && secret.indexOf('\u0000') < 0;
     }
 
     static boolean isValidAccess(String access) {

@@ -146,9 +146,8 @@ public final class ClientSession {
         if (newAccess != null && !Accounts.isValidAccess(newAccess)) {
             return AccountResult.refused(Refusal.INVALID, "invalid access token");
         }
-        if (secret != null && (secret.isEmpty() || secret.length() > Accounts.MAX_SECRET_LENGTH)) {
-            return AccountResult.refused(Refusal.INVALID, "a secret must be 1-" + Accounts.MAX_SECRET_LENGTH
-                    + " characters");
+        if (secret != null && !Accounts.isValidSecret(secret)) {
+            return AccountResult.refused(Refusal.INVALID, Accounts.SECRET_RULE);
         }
         String theSecret = secret != null ? secret : SecretHasher.newSecret();
         List<Grant> grants = hub.grantsOf(access);

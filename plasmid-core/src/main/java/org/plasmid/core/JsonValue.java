@@ -1,10 +1,12 @@
 package org.plasmid.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.google.common.base.Utf8;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +59,9 @@ public final class JsonValue {
             if (p.nextToken() != null) {
                 throw PlasmidException.invalid("trailing content after the JSON value");
             }
+            if (!Utf8.isWellFormed(copy)) {
+                throw PlasmidException.invalid("invalid JSON value: not UTF-8");
+            }
         } catch (JsonProcessingException e) {
             throw PlasmidException.invalid("invalid JSON value: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -79,7 +84,9 @@ public final class JsonValue {
     /**
      * Takes the value at the parser's current token straight from the source bytes the parser reads,
      * skipping (and so validating) it once. This is how a request body is split into values without
-     * decoding and re-encoding them.
+     * decoding and re-encoding them. The bytes are also checked to be UTF-8: Jackson does not decode what
+     * it skips, and its name cache can match an invalid name to a valid one (a name of a 0xFF byte
+     * followed by {@code cc} is taken for {@code cc} once {@code cc} has been seen).
      *
      * @param parser a parser over {@code source} whose current token starts a value other than null
      * @param source the whole byte array the parser was created on (offset 0)
@@ -99,7 +106,11 @@ public final class JsonValue {
         if (start < 0 || end < start || end > source.length) {
             throw new IllegalStateException("parser does not report byte offsets into the source");
         }
-        return new JsonValue(Arrays.copyOfRange(source, (int) start, (int) end));
+        byte[] value = Arrays.copyOfRange(source, (int) start, (int) end);
+        if (!Utf8.isWellFormed(value)) {
+            throw new JsonParseException(parser, "invalid UTF-8 in a value");
+        }
+        return new JsonValue(value);
     }
 
     /** Wraps bytes that storage returns: they were validated when first stored. */

@@ -10,7 +10,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.plasmid.core.mapdb.MapDbStorage;
 import org.plasmid.core.spi.AppendResult;
 import org.plasmid.core.spi.Storage;
@@ -41,7 +43,7 @@ public final class PlasmidHub implements AutoCloseable {
     private PlasmidHub(Storage storage, boolean ownsStorage, int iterations) {
         this.storage = storage;
         this.ownsStorage = ownsStorage;
-        this.accounts = new Accounts(storage, new SecretHasher(iterations));
+        this.accounts = new Accounts(storage, new SecretHasher(iterations), () -> closed);
     }
 
     /**
@@ -225,7 +227,7 @@ public final class PlasmidHub implements AutoCloseable {
     public CompletableFuture<Long> awaitChange(String database, long after) {
         Names.database(database);
         checkOpen();
-        return notifier.await(database, after, () -> storage.revision(database).orElse(0));
+        return notifier.await(database, after, () -> storage(() -> storage.revision(database)).orElse(0));
     }
 
     /**
@@ -337,7 +339,7 @@ public final class PlasmidHub implements AutoCloseable {
                 if (writes.isEmpty()) {
                     return PushResult.accepted(head, 0);
                 }
-                AppendResult r = storage.append(database, head, writes, pushId, maxStoredBytes);
+                AppendResult r = appendOrPublish(database, head, writes, pushId, maxStoredBytes);
                 switch (r.status()) {
                     case APPENDED:
                         notifier.published(database, r.revision());
@@ -352,6 +354,30 @@ public final class PlasmidHub implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * Appends; when the append fails with its outcome unknown and the write did land, waiters and
+     * listeners still hear of the new revision (the client that pushed gets a failure and resolves it by
+     * retrying with its push id; everyone else must see the data without waiting for the next push).
+     */
+    private AppendResult appendOrPublish(String database, long head, List<Write> writes, String pushId,
+            long maxStoredBytes) {
+        try {
+            return storage.append(database, head, writes, pushId, maxStoredBytes);
+        } catch (StorageException e) {
+            if (e.outcomeUnknown()) {
+                try {
+                    long now = storage.revision(database).orElse(head);
+                    if (now > head) {
+                        notifier.published(database, now);
+                    }
+                } catch (StorageException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
     }
 
     private static List<Write> toWrites(Collection<Change> changes) {
@@ -409,12 +435,21 @@ public final class PlasmidHub implements AutoCloseable {
     }
 
     /** Runs a storage call, turning storage failures into {@link PlasmidException.Reason#STORAGE}. */
-    <T> T storage(java.util.function.Supplier<T> call) {
+    <T> T storage(Supplier<T> call) {
+        return translate(call, () -> closed);
+    }
+
+    /**
+     * Runs storage calls, turning a {@link StorageException} into a {@link PlasmidException}:
+     * {@link PlasmidException.Reason#CLOSED} once the hub is closed, else
+     * {@link PlasmidException.Reason#STORAGE}. No storage failure leaves the engine any other way.
+     */
+    static <T> T translate(Supplier<T> call, BooleanSupplier closed) {
         try {
             return call.get();
         } catch (StorageException e) {
-            throw new PlasmidException(closed ? PlasmidException.Reason.CLOSED : PlasmidException.Reason.STORAGE,
-                    e.getMessage(), e);
+            throw new PlasmidException(closed.getAsBoolean() ? PlasmidException.Reason.CLOSED
+                    : PlasmidException.Reason.STORAGE, e.getMessage(), e);
         }
     }
 }

@@ -78,6 +78,20 @@ class ClientSessionTest {
     }
 
     @Test
+    void aSecretFollowedByNul_doesNotAuthenticate_andNoSecretMayHoldNul() {
+        // PBKDF2's HMAC pads its key with zero bytes, so "one" and "one\0" would hash alike
+        accounts.setSecret("alice", "one");
+        assertFalse(hub.authenticate("alice", "one\0").isPresent());
+        assertFalse(hub.authenticate("alice", "one\0\0").isPresent());
+        assertTrue(hub.authenticate("alice", "one").isPresent());
+        assertEquals(Reason.INVALID, assertThrows(PlasmidException.class,
+                () -> accounts.setSecret("alice", "two\0")).reason());
+        accounts.grant("alice", "CreateAccess", "*", "Yes");
+        AccountResult r = hub.session("alice").createCredentials("carl", "pw\0", false);
+        assertEquals(Refusal.INVALID, r.refusal());
+    }
+
+    @Test
     void trustedGrant_toAMissingAccount_isRefused() {
         PlasmidException e = assertThrows(PlasmidException.class,
                 () -> accounts.grant("ghost", "ReadDatabase", "db", "Yes"));

@@ -31,6 +31,66 @@ class JsonValueTest {
         assertThrows(PlasmidException.class, () -> JsonValue.parse(new byte[] {'"', (byte) 0xC3, '"'}));
     }
 
+    /** Bytes that are never UTF-8, in every place a value can hold them: strings, names, nested or not. */
+    static java.util.stream.Stream<byte[]> valuesWithInvalidUtf8() {
+        java.util.List<byte[]> all = new java.util.ArrayList<>();
+        for (String template : new String[] {"\"X\"", "[\"X\"]", "{\"a\":\"X\"}", "{\"X\":1}", "[{\"X\":1}]",
+            "[[\"aXb\"]]", "{\"a\":{\"b\":[\"X\"]}}"}) {
+            for (int bad : new int[] {0xff, 0xfe, 0xc0, 0xc1, 0xf5, 0x80}) {
+                byte[] b = template.getBytes(StandardCharsets.US_ASCII);
+                b[template.indexOf('X')] = (byte) bad;
+                all.add(b);
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("valuesWithInvalidUtf8")
+    void parseAndRead_refuseInvalidUtf8_evenNestedInsideAValue(byte[] value) throws Exception {
+        assertThrows(PlasmidException.class, () -> JsonValue.parse(value), () -> new String(value,
+                StandardCharsets.ISO_8859_1));
+        byte[] body = new byte[value.length + 7];
+        System.arraycopy("{\"k\": ".getBytes(StandardCharsets.US_ASCII), 0, body, 0, 6);
+        System.arraycopy(value, 0, body, 6, value.length);
+        body[body.length - 1] = '}';
+        assertThrows(java.io.IOException.class, () -> {
+            try (JsonParser p = new JsonFactory().createParser(body)) {
+                p.nextToken();
+                p.nextToken();
+                p.nextToken();
+                JsonValue.read(p, body);
+            }
+        }, () -> new String(body, StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void parseAndRead_refuseAnInvalidName_thatJacksonsNameCacheMatchesToAValidOne() throws Exception {
+        // Jackson pads short names with 0xFF bytes in its cache, so 0xFF 'c' 'c' is found as "cc"
+        byte[] seen = "{\"cc\": 1}".getBytes(StandardCharsets.US_ASCII);
+        byte[] bad = {'{', '"', (byte) 0xff, 'c', 'c', '"', ':', ' ', '1', '}'};
+        JsonValue.parse(seen);
+        assertThrows(PlasmidException.class, () -> JsonValue.parse(bad));
+        JsonFactory shared = new JsonFactory();
+        byte[] first = "{\"k\": {\"cc\": 1}}".getBytes(StandardCharsets.US_ASCII);
+        byte[] second = new byte[first.length + 1];
+        System.arraycopy(first, 0, second, 0, 8);
+        second[8] = (byte) 0xff;
+        System.arraycopy(first, 8, second, 9, first.length - 8);
+        for (byte[] body : new byte[][] {first, second}) {
+            try (JsonParser p = shared.createParser(body)) {
+                p.nextToken();
+                p.nextToken();
+                p.nextToken();
+                if (body == first) {
+                    JsonValue.read(p, body);
+                } else {
+                    assertThrows(java.io.IOException.class, () -> JsonValue.read(p, body));
+                }
+            }
+        }
+    }
+
     @Test
     void parse_refusesNestingDeeperThan64() {
         JsonValue.parse("[".repeat(64) + "]".repeat(64));

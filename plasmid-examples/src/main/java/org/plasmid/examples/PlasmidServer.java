@@ -1,47 +1,38 @@
 package org.plasmid.examples;
 
 import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.Graceful;
 import org.plasmid.servlet.PlasmidServlet;
 
 /**
  * The standalone HTTP server: Jetty with one servlet mapped at {@value #MOUNT}{@code /*} in the root
- * context, so the API is at {@code /plasmid/v1/}. Nothing else is served (the root answers 404), unless
- * a servlet for the root is given (the demo web app, mapped at {@code /}).
- * Stopping is graceful: held long-polls are answered at once, requests in flight may finish within the
- * stop timeout, and requests that arrive meanwhile on open connections are refused as the protocol
- * refuses when it sheds load: 503 with {@code Retry-After} and a JSON error.
+ * context, so the API is at {@code /plasmid/v1/}. Nothing else is served unless a servlet for the root
+ * is given (the demo web app, mapped at {@code /}): without one, every other path answers 404 whatever
+ * the method (so no TRACE echoes a request's credentials). The requests Jetty refuses itself are
+ * answered in the protocol's JSON shape ({@link JsonErrorHandler}). Stopping is graceful: held
+ * long-polls are answered at once, requests in flight may finish within the stop timeout, and requests
+ * that arrive meanwhile on open connections are refused as the protocol refuses when it sheds load
+ * (503 with {@code Retry-After}, in JSON).
  */
 public final class PlasmidServer {
     /** Where the API servlet is mounted; the protocol lives under {@code MOUNT + "/v1/"}. */
     public static final String MOUNT = "/plasmid";
-
-    /** The answer to a request that arrives while the server stops. */
-    private static final byte[] STOPPING_ANSWER =
-            "{\"error\": \"the server is stopping, retry later\", \"reason\": \"unavailable\"}"
-                    .getBytes(StandardCharsets.UTF_8);
-    /** Seconds a refused client is asked to wait: about the time a restart takes. */
-    private static final String RETRY_AFTER_SECONDS = "5";
 
     private final Server server;
     private final ServerConnector connector;
@@ -88,11 +79,11 @@ public final class PlasmidServer {
         ServletHolder holder = new ServletHolder("plasmid", api);
         holder.setAsyncSupported(true); // long-poll pulls wait without holding a thread
         context.addServlet(holder, MOUNT + "/*");
-        if (root != null) {
-            context.addServlet(new ServletHolder("root", root), "/");
-        }
+        context.addServlet(new ServletHolder("root", root != null ? root : new NotFoundServlet()), "/");
+        context.setErrorHandler(new JsonErrorHandler());
+        server.setErrorHandler(new JsonErrorHandler());
 
-        server.setHandler(new RefusingWhileStopping(context));
+        server.setHandler(new GracefulHandler(context));
         if (api instanceof PlasmidServlet plasmid) {
             server.addBean(new AnswerHeldPollsOnStop(plasmid));
         }
@@ -140,6 +131,16 @@ public final class PlasmidServer {
         return mountUri().resolve("v1/");
     }
 
+    /** Answers 404 to every request outside the mount, whatever its method (TRACE included). */
+    private static final class NotFoundServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.sendError(HttpServletResponse.SC_NOT_FOUND);
+        }
+    }
+
     /** Waits until the server has stopped. */
     void join() throws InterruptedException {
         server.join();
@@ -175,26 +176,6 @@ public final class PlasmidServer {
         @Override
         public boolean isShutdown() {
             return shutdown;
-        }
-    }
-
-    /**
-     * Jetty's graceful stop, refusing the requests that arrive during it (on connections already open)
-     * with the protocol's answer for a server that sheds load, instead of Jetty's empty 503.
-     */
-    private static final class RefusingWhileStopping extends GracefulHandler {
-        RefusingWhileStopping(Handler handler) {
-            super(handler);
-        }
-
-        @Override
-        protected void handleShutdownRejection(Request request, Response response, Callback callback) {
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            response.write(true, ByteBuffer.wrap(STOPPING_ANSWER), callback);
         }
     }
 }

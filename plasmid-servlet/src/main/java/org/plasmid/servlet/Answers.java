@@ -203,6 +203,17 @@ final class Answers {
         });
     }
 
+    /**
+     * @param retryAfterSeconds whole seconds until the client may try again (at least 1)
+     * @return 429 with {@code Retry-After} and reason {@code throttled}: too many failed authentications
+     */
+    static Answer throttled(long retryAfterSeconds) {
+        return answer(429, Map.of("Retry-After", Long.toString(Math.max(1, retryAfterSeconds))), g -> {
+            g.writeStringField("error", "too many failed authentications; retry later");
+            g.writeStringField("reason", "throttled");
+        });
+    }
+
     /** @return 500 for a genuine server fault; the details go to the log, not to the client */
     static Answer serverError() {
         return error(500, "internal", "internal server error");

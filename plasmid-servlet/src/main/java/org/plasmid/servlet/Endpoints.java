@@ -99,9 +99,19 @@ final class Endpoints {
         return Answers.account(session.createCredentials(f.get("access"), f.get("secret"), type != null));
     }
 
+    /**
+     * Reads the whole body. A body that cannot be read whole (cut short before its declared length or
+     * last chunk, broken chunked encoding, a client that stalls) is a 400 with a JSON body, as every
+     * refusal is; if the client has gone, writing that answer fails in turn and nobody is told.
+     */
     private BodyReader.Body body(Exchange ex) throws IOException, RequestException {
-        return BodyReader.read(ex.request().getInputStream(), ex.request().getContentLengthLong(),
-                options.maxBodyBytes());
+        try {
+            return BodyReader.read(ex.request().getInputStream(), ex.request().getContentLengthLong(),
+                    options.maxBodyBytes());
+        } catch (IOException e) {
+            throw RequestException.badRequest("the request body could not be read whole (cut short, broken "
+                    + "chunked encoding, or too slow)");
+        }
     }
 
     /** A path revision: a non-negative decimal integer. */

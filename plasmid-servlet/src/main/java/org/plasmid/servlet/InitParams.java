@@ -2,6 +2,7 @@ package org.plasmid.servlet;
 
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -44,6 +45,21 @@ final class InitParams {
             if (v != null && !v.isBlank()) {
                 List<String> origins = Arrays.stream(v.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
                 b.corsAllowedOrigins(origins);
+            }
+            name = PlasmidServlet.AUTH_FAILURES_PER_ACCESS_PARAM;
+            v = config.getInitParameter(name);
+            if (v != null) {
+                b.maxAuthFailuresPerAccess(Integer.parseInt(v.trim()));
+            }
+            name = PlasmidServlet.AUTH_FAILURES_PER_ADDRESS_PARAM;
+            v = config.getInitParameter(name);
+            if (v != null) {
+                b.maxAuthFailuresPerAddress(Integer.parseInt(v.trim()));
+            }
+            name = PlasmidServlet.AUTH_FAILURE_WINDOW_SECONDS_PARAM;
+            v = config.getInitParameter(name);
+            if (v != null) {
+                b.authFailureWindow(Duration.ofSeconds(Long.parseLong(v.trim())));
             }
             name = null;
             return b.build();

@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.plasmid.core.ClientSession;
 import org.plasmid.core.PlasmidHub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves a {@link PlasmidHub} over the Plasmid Sync wire protocol, version 1 (PROTOCOL.md), so that
@@ -33,15 +36,30 @@ import org.plasmid.core.PlasmidHub;
  * ({@code ?wait=S}) wait without holding a thread. Without it they still work, holding a thread each.
  *
  * <h2>Options</h2>
- * Limits, the long-poll cap and CORS come from {@link PlasmidServletOptions} given to the constructor,
- * or else from the init-params {@value #MAX_BODY_BYTES_PARAM}, {@value #MAX_VALUE_BYTES_PARAM},
- * {@value #MAX_DEPTH_PARAM}, {@value #MAX_HELD_POLLS_PARAM} and {@value #CORS_ALLOWED_ORIGINS_PARAM}
- * (a comma-separated list of origins, or {@code *}).
+ * Limits, the long-poll cap, CORS and the authentication throttle come from {@link PlasmidServletOptions}
+ * given to the constructor, or else from the init-params {@value #MAX_BODY_BYTES_PARAM},
+ * {@value #MAX_VALUE_BYTES_PARAM}, {@value #MAX_DEPTH_PARAM}, {@value #MAX_HELD_POLLS_PARAM},
+ * {@value #CORS_ALLOWED_ORIGINS_PARAM} (a comma-separated list of origins, or {@code *}),
+ * {@value #AUTH_FAILURES_PER_ACCESS_PARAM}, {@value #AUTH_FAILURES_PER_ADDRESS_PARAM} and
+ * {@value #AUTH_FAILURE_WINDOW_SECONDS_PARAM}.
+ *
+ * <h2>Failed authentication is throttled</h2>
+ * After {@link PlasmidServletOptions#maxAuthFailuresPerAccess() 10} failed authentications of one access
+ * token, or {@link PlasmidServletOptions#maxAuthFailuresPerAddress() 30} from one client address, within
+ * {@link PlasmidServletOptions#authFailureWindow() a minute}, further attempts are answered 429 with
+ * {@code Retry-After} (seconds) and {@code {"error", "reason": "throttled"}}, without checking the secret,
+ * until that minute is over; then they are checked again, so nobody is locked out for good. Addresses
+ * a token has authenticated from in the last day are exempt from its per-token limit, so guessing its
+ * secret from elsewhere does not lock its owner's devices out. Unknown tokens are counted exactly like
+ * existing ones. Memory is bounded (at most 100,000 tokens and addresses are tracked). The address is
+ * {@link HttpServletRequest#getRemoteAddr()}: behind a reverse proxy, have the container report the
+ * client's address (Jetty: {@code ForwardedRequestCustomizer}), or all clients share the proxy's limit.
  *
  * <h2>Logging</h2>
  * One access-log line per request at INFO on the SLF4J logger {@code org.plasmid.servlet.RequestLog}
- * (method, path, status, bytes, access token; never a secret); server faults at ERROR on
- * {@code org.plasmid.servlet.PlasmidServlet}.
+ * (method, path, status, bytes, access token; never a secret); server faults at ERROR and the start of
+ * an authentication block at WARN on {@code org.plasmid.servlet.PlasmidServlet} (naming the address, and
+ * the access token only if it is an account).
  */
 public class PlasmidServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -60,6 +78,14 @@ public class PlasmidServlet extends HttpServlet {
     public static final String MAX_HELD_POLLS_PARAM = "max-held-polls";
     /** Servlet init-param: origins allowed by CORS, comma-separated, or {@code *} (default: CORS off). */
     public static final String CORS_ALLOWED_ORIGINS_PARAM = "cors-allowed-origins";
+    /** Servlet init-param: failed authentications allowed per access token and window (default 10). */
+    public static final String AUTH_FAILURES_PER_ACCESS_PARAM = "auth-failures-per-access";
+    /** Servlet init-param: failed authentications allowed per client address and window (default 30). */
+    public static final String AUTH_FAILURES_PER_ADDRESS_PARAM = "auth-failures-per-address";
+    /** Servlet init-param: the window of the authentication limits, in seconds (default 60). */
+    public static final String AUTH_FAILURE_WINDOW_SECONDS_PARAM = "auth-failure-window-seconds";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlasmidServlet.class);
 
     private final transient PlasmidHub givenHub;
     private final transient PlasmidServletOptions givenOptions;
@@ -67,6 +93,8 @@ public class PlasmidServlet extends HttpServlet {
     private transient Cors cors;
     private transient LongPolls polls;
     private transient Endpoints endpoints;
+    private transient AuthThrottle throttle;
+    private transient PlasmidServletOptions options;
 
     /** For web.xml: the hub comes from a ServletContext attribute, the options from init-params. */
     public PlasmidServlet() {
@@ -104,8 +132,9 @@ public class PlasmidServlet extends HttpServlet {
     @Override
     public void init() throws ServletException {
         hub = givenHub != null ? givenHub : hubFromContext();
-        PlasmidServletOptions options = givenOptions != null ? givenOptions : InitParams.options(getServletConfig());
+        options = givenOptions != null ? givenOptions : InitParams.options(getServletConfig());
         cors = new Cors(options.corsAllowedOrigins());
+        throttle = AuthThrottle.of(options);
         polls = new LongPolls(options.maxHeldPolls());
         endpoints = new Endpoints(hub, options, polls);
     }
@@ -182,17 +211,59 @@ public class PlasmidServlet extends HttpServlet {
         ex.response().setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 
+    /**
+     * Checks the request's credentials, unless its access token or client address has used up its failed
+     * attempts ({@link AuthThrottle}): then it is answered 429 and the secret is not even checked.
+     */
     private ClientSession authenticate(Exchange ex) throws RequestException {
         Optional<BasicCredentials> credentials = BasicCredentials.parse(ex.request().getHeader("Authorization"));
         if (credentials.isEmpty()) {
             throw new RequestException(Answers.unauthorized());
         }
-        Optional<ClientSession> session = hub.authenticate(credentials.get().access(), credentials.get().secret());
-        if (session.isEmpty()) {
-            throw new RequestException(Answers.unauthorized());
+        String access = credentials.get().access();
+        AuthThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(access, ex.request().getRemoteAddr());
+        } catch (AuthThrottle.Refused e) {
+            throw new RequestException(Answers.throttled(e.retryAfterSeconds()));
         }
-        ex.authenticated(session.get().access());
-        return session.get();
+        AuthThrottle.Outcome outcome = AuthThrottle.Outcome.ABANDONED; // if the check itself fails
+        try {
+            Optional<ClientSession> session = hub.authenticate(access, credentials.get().secret());
+            outcome = session.isPresent() ? AuthThrottle.Outcome.SUCCEEDED : AuthThrottle.Outcome.FAILED;
+            if (session.isEmpty()) {
+                throw new RequestException(Answers.unauthorized());
+            }
+            ex.authenticated(session.get().access());
+            return session.get();
+        } finally {
+            Set<AuthThrottle.Limit> blocked = attempt.settle(outcome);
+            if (!blocked.isEmpty()) {
+                warnBlocked(ex, access, blocked);
+            }
+        }
+    }
+
+    /** Says who is throttled; an access token is named only if it is an account (never a mistyped secret). */
+    private void warnBlocked(Exchange ex, String access, Set<AuthThrottle.Limit> blocked) {
+        String window = options.authFailureWindow().toSeconds() + " s";
+        if (blocked.contains(AuthThrottle.Limit.ADDRESS)) {
+            LOG.warn("authentication throttled: client address {} had {} failed attempts within {}; it is refused "
+                    + "(429) until that window ends", ex.request().getRemoteAddr(), options.maxAuthFailuresPerAddress(),
+                    window);
+        }
+        if (blocked.contains(AuthThrottle.Limit.ACCESS)) {
+            boolean account;
+            try {
+                account = hub.accounts().exists(access);
+            } catch (RuntimeException e) {
+                account = false;
+            }
+            LOG.warn("authentication throttled: {} had {} failed attempts within {} (the last from {}); it is "
+                    + "refused (429) until that window ends, except from addresses it has authenticated from",
+                    account ? "access token " + access : "an unknown access token",
+                    options.maxAuthFailuresPerAccess(), window, ex.request().getRemoteAddr());
+        }
     }
 
     /** The path under the servlet; a servlet mapped as the default servlet ({@code /}) has no path info. */

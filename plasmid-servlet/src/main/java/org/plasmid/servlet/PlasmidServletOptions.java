@@ -2,6 +2,7 @@ package org.plasmid.servlet;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,8 +11,8 @@ import java.util.Objects;
 
 /**
  * The settings of a {@link PlasmidServlet}: request limits (PROTOCOL.md §6), the cap on held long-polls,
- * and the origins allowed by CORS. Immutable; build one with {@link #builder()}, or take
- * {@link #defaults()}.
+ * the origins allowed by CORS, and the throttling of failed authentication. Immutable; build one with
+ * {@link #builder()}, or take {@link #defaults()}.
  *
  * <pre>{@code
  * PlasmidServletOptions options = PlasmidServletOptions.builder()
@@ -31,6 +32,17 @@ public final class PlasmidServletOptions {
     public static final int DEFAULT_MAX_HELD_POLLS = 10_000;
     /** Deepest nesting that may be configured. */
     public static final int LIMIT_MAX_DEPTH = 1_000;
+    /** Default failed authentications allowed per access token and window: 10. */
+    public static final int DEFAULT_MAX_AUTH_FAILURES_PER_ACCESS = 10;
+    /**
+     * Default failed authentications allowed per client address and window: 30 (more than per token,
+     * because many clients can share one address behind NAT).
+     */
+    public static final int DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS = 30;
+    /** Default window of the authentication limits: one minute. */
+    public static final Duration DEFAULT_AUTH_FAILURE_WINDOW = Duration.ofMinutes(1);
+    /** Longest window of the authentication limits that may be configured: one day. */
+    public static final Duration LIMIT_AUTH_FAILURE_WINDOW = Duration.ofDays(1);
 
     private static final PlasmidServletOptions DEFAULTS = builder().build();
 
@@ -39,6 +51,9 @@ public final class PlasmidServletOptions {
     private final int maxDepth;
     private final int maxHeldPolls;
     private final List<String> corsAllowedOrigins;
+    private final int maxAuthFailuresPerAccess;
+    private final int maxAuthFailuresPerAddress;
+    private final Duration authFailureWindow;
 
     private PlasmidServletOptions(Builder b) {
         this.maxBodyBytes = b.maxBodyBytes;
@@ -46,9 +61,15 @@ public final class PlasmidServletOptions {
         this.maxDepth = b.maxDepth;
         this.maxHeldPolls = b.maxHeldPolls;
         this.corsAllowedOrigins = b.corsAllowedOrigins;
+        this.maxAuthFailuresPerAccess = b.maxAuthFailuresPerAccess;
+        this.maxAuthFailuresPerAddress = b.maxAuthFailuresPerAddress;
+        this.authFailureWindow = b.authFailureWindow;
     }
 
-    /** @return the default options: 16 MiB bodies, 1 MiB values, depth 64, 10,000 polls, no CORS */
+    /**
+     * @return the default options: 16 MiB bodies, 1 MiB values, depth 64, 10,000 polls, no CORS, and
+     *     at most 10 failed authentications per access token and 30 per client address a minute
+     */
     public static PlasmidServletOptions defaults() {
         return DEFAULTS;
     }
@@ -91,11 +112,28 @@ public final class PlasmidServletOptions {
         return !corsAllowedOrigins.isEmpty();
     }
 
+    /** @return how many failed authentications an access token may have per window before it must wait */
+    public int maxAuthFailuresPerAccess() {
+        return maxAuthFailuresPerAccess;
+    }
+
+    /** @return how many failed authentications a client address may have per window before it must wait */
+    public int maxAuthFailuresPerAddress() {
+        return maxAuthFailuresPerAddress;
+    }
+
+    /** @return the window of the authentication limits, which is also the longest a block lasts */
+    public Duration authFailureWindow() {
+        return authFailureWindow;
+    }
+
     @Override
     public String toString() {
         return "PlasmidServletOptions[maxBodyBytes=" + maxBodyBytes + ", maxValueBytes=" + maxValueBytes
                 + ", maxDepth=" + maxDepth + ", maxHeldPolls=" + maxHeldPolls + ", corsAllowedOrigins="
-                + corsAllowedOrigins + "]";
+                + corsAllowedOrigins + ", maxAuthFailuresPerAccess=" + maxAuthFailuresPerAccess
+                + ", maxAuthFailuresPerAddress=" + maxAuthFailuresPerAddress + ", authFailureWindow="
+                + authFailureWindow + "]";
     }
 
     /** Builds {@link PlasmidServletOptions}. Each setter may be called once; unset values keep their default. */
@@ -105,6 +143,9 @@ public final class PlasmidServletOptions {
         private int maxDepth = DEFAULT_MAX_DEPTH;
         private int maxHeldPolls = DEFAULT_MAX_HELD_POLLS;
         private List<String> corsAllowedOrigins = List.of();
+        private int maxAuthFailuresPerAccess = DEFAULT_MAX_AUTH_FAILURES_PER_ACCESS;
+        private int maxAuthFailuresPerAddress = DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS;
+        private Duration authFailureWindow = DEFAULT_AUTH_FAILURE_WINDOW;
         private final List<String> set = new ArrayList<>();
 
         private Builder() {
@@ -193,6 +234,62 @@ public final class PlasmidServletOptions {
                 normalized.add(normalizeOrigin(o));
             }
             this.corsAllowedOrigins = List.copyOf(normalized);
+            return this;
+        }
+
+        /**
+         * After this many failed authentications of one access token within the window, further attempts
+         * for it are answered 429 with {@code Retry-After}, without checking the secret, until the window
+         * ends. Addresses the token has authenticated from in the last day are exempt, so that guessing
+         * cannot lock out its owner's devices.
+         *
+         * @param failures at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code failures} is below 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxAuthFailuresPerAccess(int failures) {
+            once("maxAuthFailuresPerAccess");
+            if (failures < 1) {
+                throw new IllegalArgumentException("maxAuthFailuresPerAccess must be at least 1, got " + failures);
+            }
+            this.maxAuthFailuresPerAccess = failures;
+            return this;
+        }
+
+        /**
+         * After this many failed authentications from one client address (IPv6: one /64) within the
+         * window, further attempts from it are answered 429 with {@code Retry-After}, without checking the
+         * secret, until the window ends.
+         *
+         * @param failures at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code failures} is below 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxAuthFailuresPerAddress(int failures) {
+            once("maxAuthFailuresPerAddress");
+            if (failures < 1) {
+                throw new IllegalArgumentException("maxAuthFailuresPerAddress must be at least 1, got " + failures);
+            }
+            this.maxAuthFailuresPerAddress = failures;
+            return this;
+        }
+
+        /**
+         * @param window the window of the authentication limits, from 1 second to 1 day; it is also the
+         *     longest a token or address is made to wait
+         * @return this builder
+         * @throws IllegalArgumentException if {@code window} is out of range
+         * @throws IllegalStateException if already set
+         */
+        public Builder authFailureWindow(Duration window) {
+            once("authFailureWindow");
+            Objects.requireNonNull(window, "window");
+            if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(LIMIT_AUTH_FAILURE_WINDOW) > 0) {
+                throw new IllegalArgumentException("authFailureWindow must be 1 second to 1 day, got " + window);
+            }
+            this.authFailureWindow = window;
             return this;
         }
 

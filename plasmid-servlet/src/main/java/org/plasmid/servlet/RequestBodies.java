@@ -1,10 +1,12 @@
 package org.plasmid.servlet;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.google.common.base.Utf8;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,7 +98,7 @@ final class RequestBodies {
         } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {
-            throw RequestException.badRequest("unreadable JSON body: " + e.getMessage());
+            throw RequestException.badRequest("unreadable JSON body");
         }
     }
 
@@ -161,7 +163,7 @@ final class RequestBodies {
         } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {
-            throw RequestException.badRequest("unreadable JSON body: " + e.getMessage());
+            throw RequestException.badRequest("unreadable JSON body");
         }
     }
 
@@ -169,7 +171,9 @@ final class RequestBodies {
         if (body.isBlank()) {
             throw RequestException.badRequest("a JSON body is required");
         }
-        if (!Json.looksUtf8(body.bytes(), body.length())) {
+        if (!Json.looksUtf8(body.bytes(), body.length()) || !Utf8.isWellFormed(body.bytes(), 0, body.length())) {
+            // checked whole, up front: Jackson does not decode what it skips, and its name cache can take
+            // an invalid name for a valid one (0xFF 'c' 'c' for "cc"), so a key could change meaning
             throw RequestException.badRequest("the body must be UTF-8 JSON");
         }
         return Json.parser(factory, body.bytes(), body.length());
@@ -181,10 +185,16 @@ final class RequestBodies {
         }
     }
 
+    /**
+     * Says where the JSON broke, never what was there: the parser's own message may quote the offending
+     * token, and the body may hold a secret (POST a/) that must not be echoed.
+     */
     private RequestException malformed(JsonProcessingException e) {
         if (e instanceof StreamConstraintsException) {
             return RequestException.badRequest("a value nests deeper than the limit of " + maxDepth);
         }
-        return RequestException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        JsonLocation at = e.getLocation();
+        return RequestException.badRequest("malformed JSON (or not UTF-8)" + (at == null ? ""
+                : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
     }
 }

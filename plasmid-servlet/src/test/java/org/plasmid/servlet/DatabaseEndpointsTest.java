@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -287,5 +288,29 @@ class DatabaseEndpointsTest extends ApiTestBase {
             l.add(o);
         }
         return l;
+    }
+
+    @Test
+    void push_withAKeyOfInvalidUtf8_isRefused_evenWhereJacksonWouldTakeItForAValidKey() throws Exception {
+        // Jackson's name cache pads short names with 0xFF: once "cc" was seen, 0xFF 'c' 'c' is found as "cc"
+        assertEquals("{\"saved\":1,\"revision\":2}", post("d/utf/update/", ADMIN,
+                "{\"last_revision\": 1, \"data\": {\"s\": {\"cc\": {\"cc\": 1}}}}").getContent());
+        for (String template : new String[] {"{\"s\": {\"Xcc\": 2}}", "{\"s\": {\"k\": {\"Xcc\": 2}}}",
+            "{\"s\": {\"k\": [\"X\"]}}", "{\"Xcc\": {\"k\": 2}}"}) {
+            byte[] data = template.getBytes(StandardCharsets.US_ASCII);
+            data[template.indexOf('X')] = (byte) 0xff;
+            byte[] head = "{\"last_revision\": 2, \"data\": ".getBytes(StandardCharsets.US_ASCII);
+            byte[] body = new byte[head.length + data.length + 1];
+            System.arraycopy(head, 0, body, 0, head.length);
+            System.arraycopy(data, 0, body, head.length, data.length);
+            body[body.length - 1] = '}';
+            HttpTester.Request r = TestServer.request("POST", "d/utf/update/", ADMIN, null);
+            r.setContent(body);
+            HttpTester.Response answer = server.send(r);
+            assertEquals(400, answer.getStatus(), template);
+            assertEquals("invalid", json(answer).get("reason"));
+        }
+        assertEquals("{\"data\":{\"s\":{\"cc\":[2,{\"cc\": 1}]}},\"revision\":2}",
+                get("d/utf/clone", ADMIN).getContent());
     }
 }

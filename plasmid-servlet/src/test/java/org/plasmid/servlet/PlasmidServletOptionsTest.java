@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,9 @@ class PlasmidServletOptionsTest {
         assertEquals(64, d.maxDepth());
         assertEquals(10_000, d.maxHeldPolls());
         assertFalse(d.corsEnabled());
+        assertEquals(10, d.maxAuthFailuresPerAccess());
+        assertEquals(30, d.maxAuthFailuresPerAddress());
+        assertEquals(Duration.ofMinutes(1), d.authFailureWindow());
     }
 
     @Test
@@ -35,6 +39,15 @@ class PlasmidServletOptionsTest {
                 () -> PlasmidServletOptions.builder().maxDepth(1001)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> PlasmidServletOptions.builder().maxValueBytes(0));
         assertThrows(IllegalArgumentException.class, () -> PlasmidServletOptions.builder().maxHeldPolls(0));
+        assertEquals("maxAuthFailuresPerAccess must be at least 1, got 0", assertThrows(IllegalArgumentException.class,
+                () -> PlasmidServletOptions.builder().maxAuthFailuresPerAccess(0)).getMessage());
+        assertEquals("maxAuthFailuresPerAddress must be at least 1, got -1", assertThrows(IllegalArgumentException.class,
+                () -> PlasmidServletOptions.builder().maxAuthFailuresPerAddress(-1)).getMessage());
+        assertEquals("authFailureWindow must be 1 second to 1 day, got PT0.5S", assertThrows(
+                IllegalArgumentException.class, () -> PlasmidServletOptions.builder()
+                        .authFailureWindow(Duration.ofMillis(500))).getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> PlasmidServletOptions.builder().authFailureWindow(Duration.ofDays(1).plusSeconds(1)));
         assertEquals("maxValueBytes (2000) must not exceed maxBodyBytes (1000)", assertThrows(IllegalStateException.class,
                 () -> PlasmidServletOptions.builder().maxBodyBytes(1000).maxValueBytes(2000).build()).getMessage());
     }

@@ -30,6 +30,26 @@ final class TestJson {
         }
     }
 
+    /**
+     * Checks that {@code json} is one well-formed JSON value, allowing duplicate keys (which stored values
+     * may hold: values are opaque).
+     *
+     * @throws IllegalArgumentException if it is not
+     */
+    static void wellFormed(String json) {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            if (p.nextToken() == null) {
+                throw new IllegalArgumentException("empty, not JSON");
+            }
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("trailing content in " + json);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + json, e);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> object(String json) {
         return (Map<String, Object>) parse(json);

@@ -32,7 +32,8 @@ final class LoadWorker implements Runnable {
      * @param databases the databases, each with its highest revision seen so far (where long-polls wait)
      * @param keys keys per store that pushes edit (bounded, so the state stays bounded)
      * @param restricted credentials without any grant (for 403), or null if none could be made
-     * @param wrongSecrets limits requests with a wrong secret (each costs the server a slow hash)
+     * @param wrongSecrets limits requests with wrong credentials: each costs the server a slow hash, and
+     *     a server that throttles failed logins would otherwise block this client's address for all
      */
     record Target(URI api, String access, String secret, List<Database> databases, int keys, String[] restricted,
             RateLimit wrongSecrets) {
@@ -73,6 +74,7 @@ final class LoadWorker implements Runnable {
     private final SyncClient bad;
     private final SimulatedDevice device;
     private final BooleanSupplier stop;
+    private final AtomicLong wrongSecret = new AtomicLong();
     private long edits;
 
     /**
@@ -168,6 +170,8 @@ final class LoadWorker implements Runnable {
         SyncClient as = bad;
         if (b.what().equals("wrong secret")) {
             as = bad.as(target.access(), "not-" + target.secret());
+        } else if (b.what().equals("unknown account")) {
+            as = bad.as("nobody-" + Long.toHexString(random.nextLong()), target.secret());
         } else if (b.what().equals("no grant")) {
             as = bad.as(target.restricted()[0], target.restricted()[1]);
         }
@@ -199,7 +203,8 @@ final class LoadWorker implements Runnable {
                 case 7:
                     if (target.wrongSecrets().tryAcquire()) {
                         // 429: a server that throttles failed authentication may refuse the guess outright
-                        return new Bad("wrong secret", "GET", d, null, Set.of(401, 429));
+                        return new Bad(wrongSecret.getAndIncrement() % 2 == 0 ? "wrong secret" : "unknown account",
+                                "GET", d, null, Set.of(401, 429));
                     }
                     break;
                 default:

@@ -44,7 +44,8 @@ public final class Soak {
             sustained mix of pulls, pushes (pull and retry on outofdate), long-polls (?wait=) at
             the head, clones, database info and bad requests that must be refused with a 4xx
             (malformed JSON, wrong types, bad revision, bad name, bad wait, unknown endpoint, wrong
-            method, wrong secret, no grant). After a warm-up it runs for --duration and reports
+            method, wrong secret or unknown account (one every 5 s, below the default throttling of
+            failed logins), no grant). After a warm-up it runs for --duration and reports
             throughput, p50/p99 latency per kind, answers by status, and, for the embedded server,
             heap after GC and open file descriptors at the start and the end.
 
@@ -81,6 +82,12 @@ public final class Soak {
     private static final Set<String> OPTIONS = Set.of("--duration", "--warmup", "--url", "--access", "--secret",
             "--workers", "--databases", "--keys", "--seed");
     private static final String ACCESS = "soak";
+    /**
+     * Requests with wrong credentials, in all: 12 a minute from this address, half for the soak's own
+     * account (6), well below the default throttling of failed logins (30 per address, 10 per account),
+     * which would otherwise refuse the soak's own requests too.
+     */
+    private static final double WRONG_CREDENTIALS_PER_SECOND = 0.2;
 
     /**
      * What to run.
@@ -290,7 +297,8 @@ public final class Soak {
             out.println("note: " + access + " may not create accounts, so the 403 (no grant) case is left out: "
                     + created.body());
         }
-        return new LoadWorker.Target(api, access, secret, dbs, options.keys(), restricted, new LoadWorker.RateLimit(2));
+        return new LoadWorker.Target(api, access, secret, dbs, options.keys(), restricted,
+                new LoadWorker.RateLimit(WRONG_CREDENTIALS_PER_SECOND));
     }
 
     /**

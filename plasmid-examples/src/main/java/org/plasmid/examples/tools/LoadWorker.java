@@ -75,6 +75,8 @@ final class LoadWorker implements Runnable {
     private final SimulatedDevice device;
     private final BooleanSupplier stop;
     private final AtomicLong wrongSecret = new AtomicLong();
+    /** The worker's last request, as its observer saw it (the observer runs on the worker's thread). */
+    private String lastRequest = "none yet";
     private long edits;
 
     /**
@@ -91,9 +93,14 @@ final class LoadWorker implements Runnable {
         this.random = random;
         this.db = target.databases().get(id % target.databases().size());
         SyncClient base = new SyncClient(target.api(), target.access(), target.secret());
-        this.client = base.observed((method, path, status, nanos) ->
-                stats.get().record(SoakStats.kindOf(method, path), status, nanos));
-        this.bad = base.observed((method, path, status, nanos) -> stats.get().record("bad", status, nanos));
+        this.client = base.observed((method, path, status, nanos) -> {
+            lastRequest = method + " " + path + " (" + nanos / 1_000_000 + " ms)";
+            stats.get().record(SoakStats.kindOf(method, path), status, nanos);
+        });
+        this.bad = base.observed((method, path, status, nanos) -> {
+            lastRequest = method + " " + path + " (" + nanos / 1_000_000 + " ms)";
+            stats.get().record("bad", status, nanos);
+        });
         this.device = new SimulatedDevice(client, db.name(), 100);
         this.stop = stop;
     }
@@ -116,7 +123,7 @@ final class LoadWorker implements Runnable {
             } catch (SimulatedDevice.SyncException e) {
                 stats.get().unexpected("worker " + id + ": " + e.getMessage());
             } catch (UncheckedIOException e) {
-                stats.get().unexpected("worker " + id + ": no answer: " + e.getMessage());
+                stats.get().unexpected("worker " + id + ": no answer to " + lastRequest + ": " + e.getMessage());
             }
         }
     }

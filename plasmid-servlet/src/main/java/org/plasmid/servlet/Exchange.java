@@ -58,6 +58,11 @@ final class Exchange {
      */
     void send(Answer answer) throws IOException {
         response.setStatus(answer.status());
+        if (answer.status() >= 400 && carriesBody()) {
+            // A refusal may come before the body was read (wrong method, unknown endpoint, credentials);
+            // the container then cannot reuse the connection, and a client must not send on it again.
+            response.setHeader("Connection", "close");
+        }
         for (Map.Entry<String, String> h : answer.headers().entrySet()) {
             response.setHeader(h.getKey(), h.getValue());
         }
@@ -78,6 +83,10 @@ final class Exchange {
         response.setStatus(200);
         response.setContentType(CONTENT_TYPE);
         return body();
+    }
+
+    private boolean carriesBody() {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
     /** Throws away an answer begun but not yet sent (its headers stay). */

@@ -7,30 +7,46 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.plasmid.core.spi.Credential;
 import org.plasmid.core.spi.Storage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Trusted administration of credentials and grants, for host-application code and the admin CLI. No
- * permission is checked here: requests on behalf of a client go through {@link ClientSession}.
- * Thread-safe. A storage failure surfaces as a {@link PlasmidException} with reason
- * {@link PlasmidException.Reason#STORAGE} (or {@link PlasmidException.Reason#CLOSED} once the hub is
- * closed), as everywhere in the engine.
+ * Credentials and grants: the one place their rules live (PROTOCOL.md §5). The public methods are the
+ * trusted administration, for host-application code and the admin CLI: no permission is checked, but
+ * every value is (a grant's value must be exactly valid). Requests made on behalf of a client go
+ * through {@link ClientSession}, which calls the permission-checked operations here
+ * ({@link AccountRules}).
+ *
+ * <p>Whenever a token's grants change, what it delegated is checked again, and every delegation it no
+ * longer holds itself is revoked, along the chain (cascade). Thread-safe. A storage failure surfaces as
+ * a {@link PlasmidException} with reason {@link PlasmidException.Reason#STORAGE} (or
+ * {@link PlasmidException.Reason#CLOSED} once the hub is closed), as everywhere in the engine.
  */
 public final class Accounts {
+    private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
     /** Longest accepted secret, in characters. */
     public static final int MAX_SECRET_LENGTH = 1024;
+    /** Default most grants one account may hold. */
+    public static final int DEFAULT_MAX_GRANTS = 1000;
 
     private final Storage storage;
     private final SecretHasher hasher;
+    private final Authority authority;
+    private final int maxGrants;
     private final BooleanSupplier closed;
+    /** Serializes grant changes and their cascades within this process. */
+    private final Object grantLock = new Object();
 
-    Accounts(Storage storage, SecretHasher hasher, BooleanSupplier closed) {
+    Accounts(Storage storage, SecretHasher hasher, Authority authority, int maxGrants, BooleanSupplier closed) {
         this.storage = storage;
         this.hasher = hasher;
+        this.authority = authority;
+        this.maxGrants = maxGrants;
         this.closed = closed;
     }
 
     /** Runs storage calls, turning a storage failure into the engine's exception. */
-    private <T> T call(Supplier<T> storageCalls) {
+    <T> T call(Supplier<T> storageCalls) {
         return PlasmidHub.translate(storageCalls, closed);
     }
 
@@ -47,18 +63,24 @@ public final class Accounts {
         checkSecret(secret);
         return call(() -> {
             Optional<Credential> existing = storage.credential(access);
-            boolean guest = existing.map(Credential::guest).orElse(false);
-            Credential c = hasher.hash(access, secret, guest);
-            hasher.forget(access);
-            if (existing.isPresent() && storage.updateCredential(c)) {
+            if (existing.isPresent() && replaceSecret(existing.get(), secret)) {
                 return false;
             }
-            if (storage.createAccount(c, List.of())) {
+            if (storage.createAccount(hasher.hash(access, secret, false), List.of())) {
+                authority.changed();
                 return true;
             }
-            storage.updateCredential(c);
+            replaceSecret(storage.credential(access).orElseThrow(), secret); // created meanwhile: ours wins
             return false;
         });
+    }
+
+    /** Stores a new secret for an existing account (keeping whether it is a guest); false if it vanished. */
+    boolean replaceSecret(Credential existing, String secret) {
+        Credential c = hasher.hash(existing.access(), secret, existing.guest());
+        boolean replaced = call(() -> storage.updateCredential(c));
+        hasher.forget(existing.access());
+        return replaced;
     }
 
     /**
@@ -81,31 +103,46 @@ public final class Accounts {
      * @return whether an account with this token exists
      */
     public boolean exists(String access) {
-        return isValidAccess(access) && call(() -> storage.credential(access)).isPresent();
+        return isValidAccess(access) && credential(access).isPresent();
+    }
+
+    Optional<Credential> credential(String access) {
+        return call(() -> storage.credential(access));
     }
 
     /**
-     * Grants (or replaces) a permission.
+     * Grants (or replaces) a permission, as an administrator: any permission on any resource. The value
+     * must be exactly valid: {@code Yes} or {@code No} (any case) for the boolean permissions, a
+     * non-negative integer of bytes for the quotas, a database-name prefix for
+     * {@code GuestDatabasePrefix}. Replacing a grant that the token had delegated to others revokes those
+     * it no longer holds.
      *
      * @param access an existing account's token
      * @param permission a permission name or {@code *}
-     * @param resource a resource, a prefix pattern {@code abc*}, or {@code *}
-     * @param value {@code Yes}, {@code No}, a quota, a prefix...
-     * @return the stored grant
-     * @throws PlasmidException {@link PlasmidException.Reason#INVALID} for bad names or a null value,
-     *     {@link PlasmidException.Reason#NOT_FOUND} if the account does not exist
+     * @param resource a resource, a prefix pattern {@code abc*}, or {@code *}, as the permission takes
+     * @param value the value
+     * @return the stored grant, with the value in its canonical form ({@code yes} is stored as {@code Yes})
+     * @throws PlasmidException {@link PlasmidException.Reason#INVALID} for an unknown permission, a
+     *     resource the permission does not take, an invalid value, or an account holding the most grants
+     *     allowed; {@link PlasmidException.Reason#NOT_FOUND} if the account does not exist
      */
     public Grant grant(String access, String permission, String resource, String value) {
-        Grant g = new Grant(access, permission, resource, value);
-        return call(() -> {
-            requireAccount(access);
-            storage.putGrant(g);
+        Grant g = validGrant(access, permission, resource, value, null);
+        synchronized (grantLock) {
+            if (credential(access).isEmpty()) {
+                throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "no account " + access
+                        + " (set its secret first)");
+            }
+            if (!roomFor(g)) {
+                throw PlasmidException.invalid(access + " holds " + maxGrants + " grants, the most allowed");
+            }
+            store(g);
             return g;
-        });
+        }
     }
 
     /**
-     * Removes a grant.
+     * Removes a grant, and with it what the token delegated that it no longer holds (cascade).
      *
      * @param access the token
      * @param permission the permission exactly as granted
@@ -116,31 +153,32 @@ public final class Accounts {
         Names.access(access);
         Names.permission(permission);
         Names.resource(resource);
-        return call(() -> storage.removeGrant(access, permission, resource));
+        synchronized (grantLock) {
+            return remove(access, permission, resource);
+        }
     }
 
     /**
-     * Decides a permission for a token (PROTOCOL.md §5).
+     * Decides a permission for a token (PROTOCOL.md §5), as every request of that token would.
      *
      * @param access the token
      * @param permission the permission (a name, not {@code *})
-     * @param resource the resource (a name)
+     * @param resource the resource (a name, or {@code *} for the service permissions)
      * @return the decision, with the deciding value
      */
     public Decision check(String access, String permission, String resource) {
         Names.access(access);
-        return PermissionMatcher.decide(call(() -> storage.grants(access)), permission, resource);
+        return authority.decide(access, permission, resource);
     }
 
     /**
      * @param access a token
-     * @return all its grants, allowing and denying, sorted by permission then resource
+     * @return all its grants, allowing and denying, with their delegators, sorted by permission then
+     *     resource
      */
     public List<Grant> grants(String access) {
         Names.access(access);
-        List<Grant> grants = new ArrayList<>(call(() -> storage.grants(access)));
-        grants.sort(java.util.Comparator.comparing(Grant::permission).thenComparing(Grant::resource));
-        return grants;
+        return authority.grantsOf(access).all();
     }
 
     /** @return every access token, sorted; secrets are never listed (they are not stored) */
@@ -154,10 +192,111 @@ public final class Accounts {
         return all;
     }
 
-    private void requireAccount(String access) {
-        if (storage.credential(access).isEmpty()) {
-            throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "no account " + access
-                    + " (set its secret first)");
+    // ---- shared with AccountRules (permission-checked operations of ClientSession)
+
+    Authority authority() {
+        return authority;
+    }
+
+    SecretHasher hasher() {
+        return hasher;
+    }
+
+    Storage storage() {
+        return storage;
+    }
+
+    Object grantLock() {
+        return grantLock;
+    }
+
+    /**
+     * Checks a grant's names, permission, resource shape and value.
+     *
+     * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if any of them is not valid
+     */
+    static Grant validGrant(String access, String permission, String resource, String value, String delegator) {
+        Names.access(access);
+        Names.permission(permission);
+        Names.resource(resource);
+        if (!Permissions.isKnown(permission)) {
+            throw PlasmidException.invalid("unknown permission " + Names.quote(permission));
+        }
+        checkResource(permission, resource);
+        return new Grant(access, permission, resource, Permissions.canonicalValue(permission, value), delegator);
+    }
+
+    private static void checkResource(String permission, String resource) {
+        Permissions.Kind kind = Permissions.kind(permission);
+        if (resource.equals(Permissions.ANY)) {
+            return;
+        }
+        if (kind == Permissions.Kind.SERVICE) {
+            throw PlasmidException.invalid(permission + " takes the resource *");
+        }
+        String name = resource.endsWith("*") ? resource.substring(0, resource.length() - 1) : resource;
+        boolean ok = kind == Permissions.Kind.ACCOUNT ? isValidAccess(name) : Names.isDatabase(name);
+        if (!ok) {
+            throw PlasmidException.invalid(permission + " takes " + (kind == Permissions.Kind.ACCOUNT
+                    ? "an access token" : "a database name") + ", a prefix followed by *, or *; got "
+                    + Names.quote(resource));
+        }
+    }
+
+    /** @return whether the token may hold one more grant (a replacement always fits). Under the lock. */
+    boolean roomFor(Grant g) {
+        GrantSet held = authority.grantsOf(g.access());
+        return held.get(g.permission(), g.resource()) != null || held.size() < maxGrants;
+    }
+
+    /** Stores a grant, then revokes what its holder delegated and no longer holds. Under the lock. */
+    void store(Grant g) {
+        call(() -> {
+            storage.putGrant(g);
+            return null;
+        });
+        authority.changed();
+        cascade(g.access());
+    }
+
+    /** Removes a grant and cascades. Under the lock. */
+    boolean remove(String access, String permission, String resource) {
+        boolean removed = call(() -> storage.removeGrant(access, permission, resource));
+        authority.changed();
+        if (removed) {
+            cascade(access);
+        }
+        return removed;
+    }
+
+    /**
+     * Revokes every grant delegated by {@code delegator} (and, in turn, by those it reaches) whose
+     * delegator no longer holds it with {@code Yes}. Decisions already ignore such grants (they are not
+     * in force), so this is tidying, not protection: it removes them for good, so they neither show nor
+     * count against the holder's limit. If the storage fails meanwhile, the change that started it stands
+     * and the rest is left for the next change of those grants.
+     */
+    private void cascade(String delegator) {
+        try {
+            revokeLapsedDelegations(delegator);
+        } catch (PlasmidException e) {
+            LOG.warn("revoking the delegations that {} no longer holds stopped: {}; they are not in force, and are "
+                    + "revoked with the next change of its grants", delegator, e.getMessage());
+        }
+    }
+
+    private void revokeLapsedDelegations(String delegator) {
+        List<String> todo = new ArrayList<>(List.of(delegator));
+        while (!todo.isEmpty()) {
+            String d = todo.remove(todo.size() - 1);
+            for (Grant g : call(() -> storage.delegatedBy(d))) {
+                if (!authority.decide(d, g.permission(), g.resource()).allowed()) {
+                    if (call(() -> storage.removeGrant(g.access(), g.permission(), g.resource()))) {
+                        authority.changed();
+                        todo.add(g.access());
+                    }
+                }
+            }
         }
     }
 
@@ -186,13 +325,5 @@ public final class Accounts {
         } catch (PlasmidException e) {
             return false;
         }
-    }
-
-    Storage storage() {
-        return storage;
-    }
-
-    SecretHasher hasher() {
-        return hasher;
     }
 }

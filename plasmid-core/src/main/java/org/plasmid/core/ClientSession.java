@@ -1,35 +1,29 @@
 package org.plasmid.core;
 
-import static org.plasmid.core.Permissions.CREATE_ACCESS;
 import static org.plasmid.core.Permissions.CREATE_DATABASE;
-import static org.plasmid.core.Permissions.CREATE_GUEST;
-import static org.plasmid.core.Permissions.DATABASE_QUOTA;
-import static org.plasmid.core.Permissions.GUEST_DATABASE_PREFIX;
-import static org.plasmid.core.Permissions.GUEST_DATABASE_QUOTA;
 import static org.plasmid.core.Permissions.READ_DATABASE;
-import static org.plasmid.core.Permissions.SET_SECRET;
 import static org.plasmid.core.Permissions.WRITE_DATABASE;
-import static org.plasmid.core.Permissions.YES;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
-import org.plasmid.core.AccountResult.Refusal;
-import org.plasmid.core.spi.Credential;
 
 /**
  * The engine as seen by one authenticated access token: every call checks the token's permissions
- * (PROTOCOL.md §4–5), then applies the same rules as the trusted {@link PlasmidHub} API. Grants are
- * read afresh on every call, so a revocation takes effect at once. Thread-safe and cheap to create.
+ * (PROTOCOL.md §4–5), then applies the same rules as the trusted {@link PlasmidHub} API. Every call
+ * decides from the grants as they are now, so a revocation takes effect at once. Thread-safe and cheap
+ * to create.
  */
 public final class ClientSession {
     private final PlasmidHub hub;
     private final String access;
+    private final Authority authority;
+    private final AccountRules rules;
 
     ClientSession(PlasmidHub hub, String access) {
         this.hub = hub;
         this.access = access;
+        this.authority = hub.authority();
+        this.rules = new AccountRules(hub.accounts());
     }
 
     /** @return the access token this session acts for */
@@ -39,16 +33,16 @@ public final class ClientSession {
 
     /** @return whether the token holds the administrator grant ({@code *}, {@code *}) */
     public boolean isAdministrator() {
-        return PermissionMatcher.isAdministrator(hub.grantsOf(access));
+        return authority.isAdministrator(access);
     }
 
     /**
      * @param permission a permission
-     * @param resource a resource name
+     * @param resource a resource name ({@code *} for the service permissions)
      * @return this token's decision
      */
     public Decision check(String permission, String resource) {
-        return PermissionMatcher.decide(hub.grantsOf(access), permission, resource);
+        return authority.decide(access, permission, resource);
     }
 
     // ---- databases
@@ -94,7 +88,8 @@ public final class ClientSession {
 
     /**
      * Push, as {@link PlasmidHub#push(String, long, Collection, String)}, with WriteDatabase required and
-     * the token's DatabaseQuota enforced.
+     * the quota enforced: the smaller of the token's own {@code DatabaseQuota}, its delegator's when its
+     * {@code WriteDatabase} was delegated, and the database's own quota.
      *
      * @param database a database name
      * @param lastRevision the revision the client has pulled up to
@@ -105,23 +100,20 @@ public final class ClientSession {
      *     INVALID for bad input
      */
     public PushResult push(String database, long lastRevision, Collection<Change> changes, String pushId) {
-        List<Grant> grants = open(database, WRITE_DATABASE);
-        long quota = PermissionMatcher.decide(grants, DATABASE_QUOTA, database).asLimit();
-        return hub.pushTo(database, lastRevision, changes, pushId, quota);
+        open(database, WRITE_DATABASE);
+        return hub.pushTo(database, lastRevision, changes, pushId, authority.pushQuota(access, database));
     }
 
-    /** Checks the permission, then makes sure the database exists; returns the caller's grants. */
-    private List<Grant> open(String database, String permission) {
+    /** Checks the permission, then makes sure the database exists (creating it if allowed). */
+    private void open(String database, String permission) {
         Names.database(database);
-        List<Grant> grants = hub.grantsOf(access);
-        if (!PermissionMatcher.decide(grants, permission, database).allowed()) {
+        if (!authority.decide(access, permission, database).allowed()) {
             throw PlasmidException.forbidden(permission, database);
         }
-        boolean mayCreate = PermissionMatcher.decide(grants, CREATE_DATABASE, database).allowed();
+        boolean mayCreate = authority.decide(access, CREATE_DATABASE, database).allowed();
         if (!hub.ensure(database, mayCreate)) {
             throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "no database " + database);
         }
-        return grants;
     }
 
     // ---- accounts
@@ -129,10 +121,12 @@ public final class ClientSession {
     /**
      * Creates credentials or changes a secret (PROTOCOL.md §5, POST a/). Without {@code access}, a random
      * unguessable token is generated; without {@code secret}, a random secret. A new token needs
-     * CreateAccess (CreateGuest for a guest); its creator receives SetSecret on it; a guest receives
-     * Create/Read/WriteDatabase and a DatabaseQuota on its own database. An existing token's secret may
-     * be changed only by the token itself or a holder of SetSecret on it: no caller can take over
-     * another token.
+     * CreateAccess, and its creator receives SetSecret on it. A guest needs CreateGuest; its token and
+     * secret are always generated, its own database is created with it (with the quota
+     * GuestDatabaseQuota), and its creator receives no right over it. An existing token's secret may be
+     * changed only by the token itself (unless it holds SetSecret = No on itself) or a holder of SetSecret
+     * on it: no caller can take over another token. Without CreateAccess the refusal is the same whether
+     * or not the token exists.
      *
      * @param newAccess the token to create or re-secret, or null to generate one
      * @param secret the secret, or null to generate one
@@ -140,60 +134,7 @@ public final class ClientSession {
      * @return the credentials (the only time the secret is shown), or a refusal
      */
     public AccountResult createCredentials(String newAccess, String secret, boolean guest) {
-        if (newAccess == null && secret != null) {
-            return AccountResult.refused(Refusal.INVALID, "a secret can only be given with an access token");
-        }
-        if (newAccess != null && !Accounts.isValidAccess(newAccess)) {
-            return AccountResult.refused(Refusal.INVALID, "invalid access token");
-        }
-        if (secret != null && !Accounts.isValidSecret(secret)) {
-            return AccountResult.refused(Refusal.INVALID, Accounts.SECRET_RULE);
-        }
-        String theSecret = secret != null ? secret : SecretHasher.newSecret();
-        List<Grant> grants = hub.grantsOf(access);
-        Accounts accounts = hub.accounts();
-        if (newAccess != null) {
-            Optional<Credential> existing = hub.storage(() -> accounts.storage().credential(newAccess));
-            if (existing.isPresent()) {
-                boolean mayChange = newAccess.equals(access)
-                        || PermissionMatcher.decide(grants, SET_SECRET, newAccess).allowed();
-                if (!mayChange) {
-                    return AccountResult.refused(Refusal.EXISTS, "access token " + newAccess + " already exists");
-                }
-                Credential c = accounts.hasher().hash(newAccess, theSecret, existing.get().guest());
-                accounts.hasher().forget(newAccess);
-                if (hub.storage(() -> accounts.storage().updateCredential(c))) {
-                    return AccountResult.created(newAccess, theSecret, null);
-                }
-                return AccountResult.refused(Refusal.INVALID, "access token " + newAccess + " vanished");
-            }
-        }
-        String needed = guest ? CREATE_GUEST : CREATE_ACCESS;
-        if (!PermissionMatcher.decide(grants, needed, Permissions.ANY).allowed()) {
-            return AccountResult.refused(Refusal.FORBIDDEN, "permission " + needed + " is required");
-        }
-        String token = newAccess != null ? newAccess : SecretHasher.newAccessToken();
-        List<Grant> initial = new ArrayList<>();
-        initial.add(new Grant(access, SET_SECRET, token, YES));
-        String dbname = null;
-        if (guest) {
-            dbname = PermissionMatcher.decide(grants, GUEST_DATABASE_PREFIX, Permissions.ANY).value() + token;
-            if (!Names.isDatabase(dbname)) {
-                return AccountResult.refused(Refusal.INVALID, "guest database name " + dbname + " is not valid");
-            }
-            Decision quota = PermissionMatcher.decide(grants, GUEST_DATABASE_QUOTA, Permissions.ANY);
-            String quotaValue = quota.asLimit() >= 0 ? Long.toString(quota.asLimit())
-                    : Permissions.defaultValue(GUEST_DATABASE_QUOTA);
-            initial.add(new Grant(token, CREATE_DATABASE, dbname, YES));
-            initial.add(new Grant(token, READ_DATABASE, dbname, YES));
-            initial.add(new Grant(token, WRITE_DATABASE, dbname, YES));
-            initial.add(new Grant(token, DATABASE_QUOTA, dbname, quotaValue));
-        }
-        Credential c = accounts.hasher().hash(token, theSecret, guest);
-        if (!hub.storage(() -> accounts.storage().createAccount(c, initial))) {
-            return AccountResult.refused(Refusal.EXISTS, "access token " + token + " already exists");
-        }
-        return AccountResult.created(token, theSecret, dbname);
+        return rules.createCredentials(access, newAccess, secret, guest);
     }
 
     /**
@@ -205,54 +146,30 @@ public final class ClientSession {
      *     administrator
      */
     public List<Grant> grants(String target) {
-        Names.access(target);
-        if (!target.equals(access) && !isAdministrator()) {
-            throw PlasmidException.forbidden(Permissions.ANY, target);
-        }
-        List<Grant> result = new ArrayList<>();
-        for (Grant g : hub.accounts().grants(target)) {
-            if (g.allows()) {
-                result.add(g);
-            }
-        }
-        return result;
+        return rules.grantsVisibleTo(access, target);
     }
 
     /**
-     * Grants a permission to another token (PROTOCOL.md §5, POST a/{access}). The caller may grant only
-     * what it holds itself, on resources its own grants cover, or must be an administrator. A valued
-     * permission may be granted only up to the caller's own value (a quota no larger, the same prefix).
+     * Grants a permission to another token (PROTOCOL.md §5, POST a/{access}). An administrator may grant
+     * anything. Anyone else may only delegate an exact database permission (ReadDatabase, WriteDatabase,
+     * CreateDatabase) on an exact database name that it holds itself, with {@code Yes}, to a token that
+     * has no grant of its own matching it. The grant records this token as its delegator: it may revoke
+     * it, and the grant holds only while this token holds the permission itself.
      *
      * @param target the receiving token
      * @param permission the permission
-     * @param resource the resource or pattern
+     * @param resource the resource
      * @param value the value (required)
-     * @return the grant, or a refusal
+     * @return the grant, or a refusal (the same whether or not the target exists)
      */
     public AccountResult grant(String target, String permission, String resource, String value) {
-        Grant g;
-        try {
-            g = new Grant(target, permission, resource, value);
-        } catch (PlasmidException e) {
-            return AccountResult.refused(Refusal.INVALID, e.getMessage());
-        }
-        List<Grant> mine = hub.grantsOf(access);
-        if (!mayGrant(mine, g) || !mayChangeGrantsOf(mine, g)) {
-            return AccountResult.refused(Refusal.FORBIDDEN, "Must have a permission to grant it.");
-        }
-        if (!hub.accounts().exists(target)) {
-            return AccountResult.refused(Refusal.INVALID, "no account " + target);
-        }
-        hub.storage(() -> {
-            hub.accounts().storage().putGrant(g);
-            return null;
-        });
-        return AccountResult.granted(g);
+        return rules.grant(access, target, permission, resource, value);
     }
 
     /**
-     * Removes a grant (PROTOCOL.md §5 (ext) DELETE). Allowed to an administrator, to the token itself
-     * (giving up a grant), and to a holder of SetSecret on the token (its creator) that could grant it.
+     * Removes a grant (PROTOCOL.md §5 (ext) DELETE): an administrator any, a delegator the grants it
+     * delegated, a token its own grants that allow (never its own denials or quotas). What the holder
+     * delegated and no longer holds is revoked with it.
      *
      * @param target the token
      * @param permission the permission as granted
@@ -260,68 +177,6 @@ public final class ClientSession {
      * @return the removed grant (value empty), or a refusal
      */
     public AccountResult revoke(String target, String permission, String resource) {
-        try {
-            Names.access(target);
-            Names.permission(permission);
-            Names.resource(resource);
-        } catch (PlasmidException e) {
-            return AccountResult.refused(Refusal.INVALID, e.getMessage());
-        }
-        List<Grant> mine = hub.grantsOf(access);
-        boolean allowed = target.equals(access) || PermissionMatcher.isAdministrator(mine)
-                || (PermissionMatcher.decide(mine, SET_SECRET, target).allowed()
-                        && PermissionMatcher.covers(mine, permission, resource));
-        if (!allowed) {
-            return AccountResult.refused(Refusal.FORBIDDEN, "Must have a permission to revoke it.");
-        }
-        if (!hub.accounts().revoke(target, permission, resource)) {
-            return AccountResult.refused(Refusal.NOT_FOUND, "no such grant");
-        }
-        return AccountResult.granted(new Grant(target, permission, resource, ""));
-    }
-
-    /**
-     * Sharing must not become sabotage: only an administrator or the token's manager (a holder of
-     * SetSecret on it) may grant it a denial or replace a grant it already has.
-     */
-    private boolean mayChangeGrantsOf(List<Grant> mine, Grant g) {
-        if (PermissionMatcher.isAdministrator(mine)
-                || PermissionMatcher.decide(mine, SET_SECRET, g.access()).allowed()) {
-            return true;
-        }
-        boolean replaces = hub.grantsOf(g.access()).stream()
-                .anyMatch(h -> h.permission().equals(g.permission()) && h.resource().equals(g.resource()));
-        return g.allows() && !replaces;
-    }
-
-    private static boolean mayGrant(List<Grant> mine, Grant g) {
-        if (PermissionMatcher.isAdministrator(mine)) {
-            return true;
-        }
-        if (!PermissionMatcher.covers(mine, g.permission(), g.resource())) {
-            return false;
-        }
-        if (!Permissions.isValued(g.permission())) {
-            return true;
-        }
-        String probe = g.resource().endsWith("*") ? g.resource().substring(0, g.resource().length() - 1)
-                : g.resource();
-        Decision held = PermissionMatcher.decide(mine, g.permission(), probe.isEmpty() ? Permissions.ANY : probe);
-        if (held.grant() == null) {
-            return false; // a default (such as an unlimited quota) is not a grant one can pass on
-        }
-        if (g.permission().equals(GUEST_DATABASE_PREFIX)) {
-            return held.value().equals(g.value());
-        }
-        long heldLimit = held.asLimit();
-        if (heldLimit < 0) {
-            return true; // the granter's own quota is unlimited
-        }
-        try {
-            long granted = Long.parseLong(g.value().trim());
-            return granted >= 0 && granted <= heldLimit;
-        } catch (NumberFormatException e) {
-            return !g.allows(); // a denial (No) is within any quota; "unlimited" is not
-        }
+        return rules.revoke(access, target, permission, resource);
     }
 }

@@ -108,7 +108,7 @@ public final class Names {
         return value;
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         if (s == null) {
             return "null";
         }

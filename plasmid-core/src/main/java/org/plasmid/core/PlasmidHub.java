@@ -36,14 +36,17 @@ import org.plasmid.core.spi.Write;
 public final class PlasmidHub implements AutoCloseable {
     private final Storage storage;
     private final boolean ownsStorage;
+    private final Authority authority;
     private final Accounts accounts;
     private final ChangeNotifier notifier = new ChangeNotifier();
     private volatile boolean closed;
 
-    private PlasmidHub(Storage storage, boolean ownsStorage, int iterations) {
-        this.storage = storage;
-        this.ownsStorage = ownsStorage;
-        this.accounts = new Accounts(storage, new SecretHasher(iterations), () -> closed);
+    private PlasmidHub(Builder b) {
+        this.storage = b.storage;
+        this.ownsStorage = b.ownsStorage;
+        this.authority = new Authority(storage, () -> closed);
+        this.accounts = new Accounts(storage, new SecretHasher(b.iterations), authority, b.maxGrantsPerAccount,
+                () -> closed);
     }
 
     /**
@@ -73,6 +76,8 @@ public final class PlasmidHub implements AutoCloseable {
         private boolean ownsStorage;
         private int iterations = SecretHasher.DEFAULT_ITERATIONS;
         private boolean iterationsSet;
+        private int maxGrantsPerAccount = Accounts.DEFAULT_MAX_GRANTS;
+        private boolean maxGrantsSet;
 
         private Builder() {
         }
@@ -108,12 +113,30 @@ public final class PlasmidHub implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @param grants the most grants one account may hold (default
+         *     {@value Accounts#DEFAULT_MAX_GRANTS}); a grant beyond it is refused, so nobody can make
+         *     another account's permission checks slow by piling grants on it
+         * @return this builder
+         */
+        public Builder maxGrantsPerAccount(int grants) {
+            if (maxGrantsSet) {
+                throw new IllegalStateException("maxGrantsPerAccount was already set");
+            }
+            if (grants < 1) {
+                throw new IllegalArgumentException("maxGrantsPerAccount must be at least 1, got " + grants);
+            }
+            this.maxGrantsPerAccount = grants;
+            this.maxGrantsSet = true;
+            return this;
+        }
+
         /** @return the hub */
         public PlasmidHub build() {
             if (storage == null) {
                 throw new IllegalStateException("storage is required");
             }
-            return new PlasmidHub(storage, ownsStorage, iterations);
+            return new PlasmidHub(this);
         }
     }
 
@@ -146,6 +169,33 @@ public final class PlasmidHub implements AutoCloseable {
     public boolean createDatabase(String database) {
         Names.database(database);
         return storage(() -> storage.createDatabase(database));
+    }
+
+    /**
+     * Sets or removes a database's own quota: the most bytes it may store ({@link DatabaseInfo#storedBytes()}),
+     * whoever pushes; the smaller of it and the pushing token's {@code DatabaseQuota} applies. A guest's
+     * database gets one when it is created. Data already stored stays, even above the quota; pushes that
+     * would grow it are refused.
+     *
+     * @param database an existing database
+     * @param bytes the quota, or {@code -1} to remove it
+     * @throws PlasmidException {@link PlasmidException.Reason#NOT_FOUND} if there is no such database
+     */
+    public void setDatabaseQuota(String database, long bytes) {
+        Names.database(database);
+        if (!storage(() -> storage.setDatabaseQuota(database, bytes < 0 ? -1 : bytes))) {
+            throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "no database " + database);
+        }
+    }
+
+    /**
+     * @param database a database name
+     * @return the database's own quota in bytes, or empty if it has none (or does not exist)
+     */
+    public OptionalLong databaseQuota(String database) {
+        Names.database(database);
+        long q = storage(() -> storage.databaseQuota(database));
+        return q < 0 ? OptionalLong.empty() : OptionalLong.of(q);
     }
 
     /** @param visitor receives every database name, in no particular order */
@@ -315,6 +365,11 @@ public final class PlasmidHub implements AutoCloseable {
         });
     }
 
+    /**
+     * The push path shared by the trusted API and sessions.
+     *
+     * @param maxStoredBytes the pushing token's quota, or -1; the database's own quota applies as well
+     */
     PushResult pushTo(String database, long lastRevision, Collection<Change> changes, String pushId,
             long maxStoredBytes) {
         if (lastRevision < 0) {
@@ -339,10 +394,13 @@ public final class PlasmidHub implements AutoCloseable {
                 if (writes.isEmpty()) {
                     return PushResult.accepted(head, 0);
                 }
-                AppendResult r = appendOrPublish(database, head, writes, pushId, maxStoredBytes);
+                long quota = Authority.smaller(maxStoredBytes, storage.databaseQuota(database));
+                AppendResult r = appendOrPublish(database, head, writes, pushId, quota);
                 switch (r.status()) {
                     case APPENDED:
                         notifier.published(database, r.revision());
+                        return PushResult.accepted(r.revision(), r.saved());
+                    case UNCHANGED:
                         return PushResult.accepted(r.revision(), r.saved());
                     case DUPLICATE:
                         return PushResult.duplicate(r.revision(), r.saved());
@@ -420,8 +478,8 @@ public final class PlasmidHub implements AutoCloseable {
                 visitor.visit(new Change(store, key, revision, JsonValue.stored(value)))));
     }
 
-    List<Grant> grantsOf(String access) {
-        return storage(() -> storage.grants(access));
+    Authority authority() {
+        return authority;
     }
 
     Storage storage() {

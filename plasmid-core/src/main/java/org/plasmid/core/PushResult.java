@@ -6,9 +6,10 @@ package org.plasmid.core;
  *
  * @param status the outcome
  * @param revision for ACCEPTED and DUPLICATE the revision the push was (or had been) given, or the
- *     current revision for an empty push; for OUT_OF_DATE the current revision; for QUOTA_EXCEEDED the
- *     current revision
- * @param saved the number of objects written (0 unless ACCEPTED or DUPLICATE)
+ *     current revision for a push that wrote nothing (empty, or deleting only keys without a live
+ *     value); for OUT_OF_DATE and QUOTA_EXCEEDED the current revision
+ * @param saved the number of objects the push carried (a deletion of a key without a live value writes
+ *     nothing but counts); 0 unless ACCEPTED or DUPLICATE
  */
 public record PushResult(Status status, long revision, int saved) {
     /** The outcomes of a push. */

@@ -146,7 +146,7 @@ class ClientSessionTest {
     @Test
     void push_overTheCallersQuota_isRefused_andWritesNothing() {
         ClientSession u = user("u", "WriteDatabase db Yes", "CreateDatabase db Yes", "DatabaseQuota db 10");
-        assertEquals(PushResult.accepted(2, 1), u.push("db", 1, one("abc"), null)); // 3 + 5 bytes
+        assertEquals(PushResult.accepted(2, 1), u.push("db", 1, one("abc"), null)); // store 1 + key 3 + value 5
         assertEquals(PushResult.Status.QUOTA_EXCEEDED, u.push("db", 2, one("xyz"), null).status());
         assertEquals(2, hub.info("db").revision());
     }
@@ -196,7 +196,9 @@ class ClientSessionTest {
         accounts.setSecret("victim", "original");
         ClientSession attacker = user("attacker", "CreateAccess * Yes", "CreateGuest * Yes");
         assertEquals(Refusal.EXISTS, attacker.createCredentials("victim", "mine-now", false).refusal());
-        assertEquals(Refusal.EXISTS, attacker.createCredentials("victim", "mine-now", true).refusal());
+        AccountResult guest = attacker.createCredentials("victim", "mine-now", true);
+        assertNotEquals("victim", guest.access(), "a guest's chosen token is ignored");
+        assertNotEquals("mine-now", guest.secret(), "and so is its chosen secret");
         assertEquals(Refusal.EXISTS, attacker.createCredentials("victim", null, false).refusal());
         assertTrue(hub.authenticate("victim", "original").isPresent());
         assertFalse(hub.authenticate("victim", "mine-now").isPresent());
@@ -222,7 +224,8 @@ class ClientSessionTest {
         assertEquals("guest_" + r.access(), r.dbname());
         ClientSession guest = hub.authenticate(r.access(), r.secret()).orElseThrow();
         assertEquals(PushResult.accepted(2, 1), guest.push(r.dbname(), 1, one("k"), null));
-        assertEquals("1048576", guest.check("DatabaseQuota", r.dbname()).value());
+        assertEquals(java.util.OptionalLong.of(1048576), hub.databaseQuota(r.dbname()), "the database's own quota");
+        assertFalse(signup.check("SetSecret", r.access()).allowed(), "the creator gets no right over a guest");
         assertThrows(PlasmidException.class, () -> guest.info("someone_else"));
         assertEquals(Refusal.FORBIDDEN, guest.createCredentials(null, null, true).refusal());
         assertEquals(Refusal.FORBIDDEN, signup.createCredentials(null, null, false).refusal(), "CreateGuest is not CreateAccess");
@@ -233,10 +236,10 @@ class ClientSessionTest {
         ClientSession signup = user("signup", "CreateGuest * Yes", "GuestDatabasePrefix * todo-",
                 "GuestDatabaseQuota * 20");
         AccountResult r = signup.createCredentials("g1", "pw", true);
-        assertEquals("todo-g1", r.dbname());
-        ClientSession guest = hub.authenticate("g1", "pw").orElseThrow();
+        assertEquals("todo-" + r.access(), r.dbname());
+        ClientSession guest = hub.authenticate(r.access(), r.secret()).orElseThrow();
         assertEquals(PushResult.Status.QUOTA_EXCEEDED,
-                guest.push("todo-g1", 1, List.of(Change.put("s", "k", JsonValue.parse("\"" + "x".repeat(30) + "\""))), null).status());
+                guest.push(r.dbname(), 1, List.of(Change.put("s", "k", JsonValue.parse("\"" + "x".repeat(30) + "\""))), null).status());
     }
 
     // ---- listing and granting
@@ -258,7 +261,7 @@ class ClientSessionTest {
         user("friend");
         AccountResult r = owner.grant("friend", "ReadDatabase", "shared", "Yes");
         assertTrue(r.succeeded());
-        assertEquals(new Grant("friend", "ReadDatabase", "shared", "Yes"), r.grant());
+        assertEquals(new Grant("friend", "ReadDatabase", "shared", "Yes", "owner"), r.grant());
         assertTrue(accounts.check("friend", "ReadDatabase", "shared").allowed());
     }
 
@@ -288,13 +291,14 @@ class ClientSessionTest {
     @Test
     void sharing_cannotBeUsedToLockOutOrLiftTheQuotaOfTheOwner() {
         ClientSession signup = user("signup", "CreateGuest * Yes");
-        AccountResult owner = signup.createCredentials("owner", "pw", true);
-        ClientSession ownerSession = hub.authenticate("owner", "pw").orElseThrow();
+        AccountResult owner = signup.createCredentials(null, null, true);
+        ClientSession ownerSession = hub.authenticate(owner.access(), owner.secret()).orElseThrow();
         user("friend");
         assertTrue(ownerSession.grant("friend", "WriteDatabase", owner.dbname(), "Yes").succeeded());
         ClientSession friend = hub.authenticate("friend", "secret-friend").orElseThrow();
-        assertEquals(Refusal.FORBIDDEN, friend.grant("owner", "WriteDatabase", owner.dbname(), "No").refusal());
-        assertEquals(Refusal.FORBIDDEN, friend.grant("owner", "DatabaseQuota", owner.dbname(), "999999999").refusal());
+        assertEquals(Refusal.FORBIDDEN, friend.grant(owner.access(), "WriteDatabase", owner.dbname(), "No").refusal());
+        assertEquals(Refusal.FORBIDDEN,
+                friend.grant(owner.access(), "DatabaseQuota", owner.dbname(), "999999999").refusal());
         assertTrue(ownerSession.check("WriteDatabase", owner.dbname()).allowed());
     }
 
@@ -307,7 +311,7 @@ class ClientSessionTest {
     }
 
     @Test
-    void revoke_isForAdministratorsTheTokenItselfAndItsManager() {
+    void revoke_isForAdministratorsAndTheTokenItself_notForStrangers() {
         ClientSession admin = user("admin", "* * Yes", "CreateAccess * Yes");
         admin.createCredentials("managed", "pw", false);
         accounts.grant("managed", "ReadDatabase", "db", "Yes");

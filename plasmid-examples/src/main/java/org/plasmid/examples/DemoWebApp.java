@@ -24,14 +24,15 @@ import org.plasmid.core.PlasmidHub;
  * <p><b>Security, demo only.</b> A first visitor needs a list of their own without an admin step, so
  * the page creates guest credentials itself through the API ({@code POST a/}, {@code "type": "guest"})
  * with the account {@value #SIGNUP_ACCESS}, whose secret {@code demo-config.json} hands to anyone who
- * loads the page. That account may only create guests ({@code CreateGuest}; each guest gets one
- * database named {@value #GUEST_PREFIX}{@code <token>} with the default 1 MiB quota), and it holds
- * {@code SetSecret} on the guests it created (the protocol gives a creator that) until this app closes.
- * So while the demo runs, anyone who can reach the page can create guest databases (disk use), and
- * anyone who learns a list's access token (it is in the share link, beside the secret) could reset its
- * secret. No admin credential is ever in the page. The secret is new at every start, and
- * {@link #close()} replaces it by an unknown one and drops those {@code SetSecret} grants, so the
- * account is dead once the demo stops. Do not run {@code --demo} on a server that holds real data.
+ * loads the page. That account may only create guests ({@code CreateGuest}; each guest gets a new
+ * database named {@value #GUEST_PREFIX}{@code <generated token>} with a 1 MiB quota of its own), it gets
+ * no right over the guests it creates (PROTOCOL.md §5), and it holds {@code SetSecret = No} on itself,
+ * so nobody who reads its secret can change it and lock sign-up for everyone. So while the demo runs,
+ * anyone who can reach the page can create guest databases (disk use; the servlet limits guest creation
+ * per client address), and whoever has a list's share link (its credentials) can use that list. No admin
+ * credential is ever in the page. The secret is new at every start, and {@link #close()} replaces it by
+ * an unknown one, so the account is dead once the demo stops. Do not run {@code --demo} on a server that
+ * holds real data.
  */
 public final class DemoWebApp implements AutoCloseable {
     /** The sign-up account the page uses to create guests. */
@@ -46,7 +47,7 @@ public final class DemoWebApp implements AutoCloseable {
             "plasmid-client.js", "text/javascript; charset=utf-8",
             "style.css", "text/css; charset=utf-8",
             "sw.js", "text/javascript; charset=utf-8");
-    private static final Set<String> SIGNUP_GRANTS = Set.of("CreateGuest", "GuestDatabasePrefix");
+    private static final Set<String> SIGNUP_GRANTS = Set.of("CreateGuest", "GuestDatabasePrefix", "SetSecret");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Accounts accounts;
@@ -73,7 +74,7 @@ public final class DemoWebApp implements AutoCloseable {
         Accounts accounts = hub.accounts();
         if (accounts.exists(SIGNUP_ACCESS)) {
             for (Grant g : accounts.grants(SIGNUP_ACCESS)) {
-                boolean ours = SIGNUP_GRANTS.contains(g.permission()) || g.permission().equals("SetSecret");
+                boolean ours = SIGNUP_GRANTS.contains(g.permission());
                 if (!ours && accounts.check(SIGNUP_ACCESS, g.permission(), g.resource()).allowed()) {
                     throw new IllegalStateException("account " + SIGNUP_ACCESS + " holds " + g.permission() + " on "
                             + g.resource() + "; --demo publishes that account's secret, so it must hold only "
@@ -84,6 +85,7 @@ public final class DemoWebApp implements AutoCloseable {
         String secret = newSecret();
         accounts.setSecret(SIGNUP_ACCESS, secret);
         dropSetSecretGrants(accounts);
+        accounts.grant(SIGNUP_ACCESS, "SetSecret", SIGNUP_ACCESS, "No"); // its published secret stays its own
         accounts.grant(SIGNUP_ACCESS, "CreateGuest", "*", "Yes");
         accounts.grant(SIGNUP_ACCESS, "GuestDatabasePrefix", "*", GUEST_PREFIX);
         return new DemoWebApp(accounts, apiPath, secret);
@@ -99,16 +101,19 @@ public final class DemoWebApp implements AutoCloseable {
         return apiPath;
     }
 
-    /** Makes the sign-up account useless: an unknown secret, and no SetSecret on the guests it made. */
+    /** Makes the sign-up account useless: an unknown secret. */
     @Override
     public void close() {
         accounts.setSecret(SIGNUP_ACCESS, newSecret());
-        dropSetSecretGrants(accounts);
     }
 
+    /**
+     * Drops the SetSecret grants on guests that earlier versions gave the sign-up account (a creator no
+     * longer gets any right over a guest).
+     */
     private static void dropSetSecretGrants(Accounts accounts) {
         List<Grant> grants = accounts.grants(SIGNUP_ACCESS);
-        grants.stream().filter(g -> g.permission().equals("SetSecret"))
+        grants.stream().filter(g -> g.permission().equals("SetSecret") && !g.resource().equals(SIGNUP_ACCESS))
                 .forEach(g -> accounts.revoke(SIGNUP_ACCESS, g.permission(), g.resource()));
     }
 

@@ -12,11 +12,15 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.Graceful;
 import org.plasmid.servlet.PlasmidServlet;
 
@@ -24,7 +28,7 @@ import org.plasmid.servlet.PlasmidServlet;
  * The standalone HTTP server: Jetty with one servlet mapped at {@value #MOUNT}{@code /*} in the root
  * context, so the API is at {@code /plasmid/v1/}. Nothing else is served unless a servlet for the root
  * is given (the demo web app, mapped at {@code /}): without one, every other path answers 404 whatever
- * the method (so no TRACE echoes a request's credentials). The requests Jetty refuses itself are
+ * the method. TRACE is answered 405 on every path, so nothing ever echoes a request's credentials. The requests Jetty refuses itself are
  * answered in the protocol's JSON shape ({@link JsonErrorHandler}). Stopping is graceful: held
  * long-polls are answered at once, requests in flight may finish within the stop timeout, and requests
  * that arrive meanwhile on open connections are refused as the protocol refuses when it sheds load
@@ -83,7 +87,7 @@ public final class PlasmidServer {
         context.setErrorHandler(new JsonErrorHandler());
         server.setErrorHandler(new JsonErrorHandler());
 
-        server.setHandler(new GracefulHandler(context));
+        server.setHandler(new GracefulHandler(new RefuseTrace(context)));
         if (api instanceof PlasmidServlet plasmid) {
             server.addBean(new AnswerHeldPollsOnStop(plasmid));
         }
@@ -138,6 +142,27 @@ public final class PlasmidServer {
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             resp.sendError(HttpServletResponse.SC_NOT_FOUND);
+        }
+    }
+
+    /**
+     * Answers TRACE (and its alias TRACK) with 405 on every path, before any servlet sees it: a TRACE
+     * echoes the request, credentials included, so nothing here ever answers one.
+     */
+    private static final class RefuseTrace extends Handler.Wrapper {
+        RefuseTrace(Handler next) {
+            super(next);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            String method = request.getMethod();
+            if (method.equals("TRACE") || method.equals("TRACK")) {
+                response.getHeaders().put("Allow", "GET, POST, DELETE, OPTIONS");
+                Response.writeError(request, response, callback, HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+                return true;
+            }
+            return super.handle(request, response, callback);
         }
     }
 

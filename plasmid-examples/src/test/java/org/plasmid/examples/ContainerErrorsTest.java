@@ -30,13 +30,16 @@ class ContainerErrorsTest {
     @TempDir
     Path tmp;
 
-    /** Sends raw bytes with Connection: close and returns everything the server answered. */
+    /**
+     * Sends raw bytes with Connection: close and returns everything the server answered. The sending side
+     * stays open until the answer is read: a half-close arriving while Jetty still parses an oversized
+     * header made it answer 400 (early end of input) instead of 431, now and then.
+     */
     private static String send(int port, String request) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
-            s.shutdownOutput();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             InputStream in = s.getInputStream();
             byte[] buf = new byte[8192];
@@ -69,7 +72,8 @@ class ContainerErrorsTest {
                 {"404", get("/", "")},
                 {"404", get("/elsewhere/v1/d/x", "")},
                 {"404", get("/plasmid/v1/../../x", "")},
-                {"404", get("/", "").replace("GET", "TRACE")},
+                {"405", get("/", "").replace("GET", "TRACE")},
+                {"405", get("/elsewhere", "").replace("GET", "TRACK")},
                 {"404", get("/", "").replace("GET", "OPTIONS")},
                 {"405", get("/plasmid/v1/d/x", "").replace("GET", "TRACE")},
                 {"401", get("/plasmid/v1/d/x", "")},

@@ -71,6 +71,18 @@ class DemoWebAppTest {
             assertEquals("forbidden", account.path("reason").asText(), "no ordinary accounts: " + account);
             assertEquals(403, send(HttpRequest.newBuilder(serving.apiUri().resolve("d/" + dbname))
                     .header("Authorization", signup)).statusCode(), "no reading the guests' lists");
+            String guestAccess = guest.path("success").path("access").asText();
+            JsonNode takeover = json.readTree(send(HttpRequest.newBuilder(serving.apiUri().resolve("a/"))
+                    .header("Authorization", signup).POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"access\": \"" + guestAccess + "\", \"secret\": \"taken\"}"))).body());
+            assertEquals("forbidden", takeover.path("reason").asText(), "no right over the guests it made");
+            JsonNode lockout = json.readTree(send(HttpRequest.newBuilder(serving.apiUri().resolve("a/"))
+                    .header("Authorization", signup).POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"access\": \"demo-signup\", \"secret\": \"taken\"}"))).body());
+            assertEquals("forbidden", lockout.path("reason").asText(), "nor over its own secret: " + lockout);
+            JsonNode listed = json.readTree(send(HttpRequest.newBuilder(serving.apiUri().resolve("a/demo-signup"))
+                    .header("Authorization", signup)).body());
+            assertFalse(listed.toString().contains(guestAccess), "its grants name no guest: " + listed);
         } finally {
             assertEquals(Serving.Stopped.CLEANLY, serving.stop());
         }
@@ -79,7 +91,7 @@ class DemoWebAppTest {
             assertFalse(hub.accounts().authenticate(DemoWebApp.SIGNUP_ACCESS, oldSecret),
                     "the published secret is dead once the demo stops");
             assertTrue(hub.accounts().grants(DemoWebApp.SIGNUP_ACCESS).stream()
-                    .noneMatch(g -> g.permission().equals("SetSecret")), "no SetSecret on the guests it made");
+                    .noneMatch(g -> g.permission().equals("SetSecret") && g.allows()), "no SetSecret on the guests it made");
         }
     }
 

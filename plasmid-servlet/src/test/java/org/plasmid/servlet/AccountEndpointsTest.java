@@ -58,7 +58,9 @@ class AccountEndpointsTest extends ApiTestBase {
     void createCredentials_forAnotherExistingToken_isRefused_andCannotTakeItOver() throws Exception {
         HttpTester.Response r = post("a/", BOB, "{\"access\": \"admin\", \"secret\": \"stolen\"}");
         assertEquals(200, r.getStatus());
-        assertEquals("exists", json(r).get("reason"));
+        // bob lacks CreateAccess: the same refusal as for a token that does not exist (no enumeration)
+        assertEquals(json(post("a/", BOB, "{\"access\": \"nobody-here\", \"secret\": \"x\"}")), json(r));
+        assertEquals("forbidden", json(r).get("reason"));
         assertEquals(401, get("d/x", TestServer.basic("admin", "stolen")).getStatus());
         assertEquals(200, get("d/x", ADMIN).getStatus());
     }

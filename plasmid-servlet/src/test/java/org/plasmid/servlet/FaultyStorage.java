@@ -35,7 +35,8 @@ final class FaultyStorage implements Storage {
     /** The SPI's calls. */
     enum Op {
         REVISION, STORED_BYTES, CREATE_DATABASE, APPEND, FIND_PUSH, READ_CHANGES, READ_STATE, LIST_DATABASES,
-        CREDENTIAL, CREATE_ACCOUNT, UPDATE_CREDENTIAL, LIST_ACCOUNTS, GRANTS, PUT_GRANT, REMOVE_GRANT
+        CREDENTIAL, CREATE_ACCOUNT, UPDATE_CREDENTIAL, LIST_ACCOUNTS, GRANTS, PUT_GRANT, REMOVE_GRANT,
+        DATABASE_QUOTA, SET_DATABASE_QUOTA, DELEGATED_BY
     }
 
     /** A write held until the test releases it. */
@@ -223,8 +224,18 @@ final class FaultyStorage implements Storage {
     }
 
     @Override
-    public boolean createDatabase(String database) {
-        return call(Op.CREATE_DATABASE, database, () -> inner.createDatabase(database));
+    public boolean createDatabase(String database, long quota) {
+        return call(Op.CREATE_DATABASE, database, () -> inner.createDatabase(database, quota));
+    }
+
+    @Override
+    public long databaseQuota(String database) {
+        return call(Op.DATABASE_QUOTA, database, () -> inner.databaseQuota(database));
+    }
+
+    @Override
+    public boolean setDatabaseQuota(String database, long quota) {
+        return call(Op.SET_DATABASE_QUOTA, database, () -> inner.setDatabaseQuota(database, quota));
     }
 
     @Override
@@ -264,8 +275,8 @@ final class FaultyStorage implements Storage {
     }
 
     @Override
-    public boolean createAccount(Credential credential, List<Grant> grants) {
-        return call(Op.CREATE_ACCOUNT, null, () -> inner.createAccount(credential, grants));
+    public boolean createAccount(Credential credential, List<Grant> grants, String database, long databaseQuota) {
+        return call(Op.CREATE_ACCOUNT, database, () -> inner.createAccount(credential, grants, database, databaseQuota));
     }
 
     @Override
@@ -284,6 +295,11 @@ final class FaultyStorage implements Storage {
     @Override
     public List<Grant> grants(String access) {
         return call(Op.GRANTS, null, () -> inner.grants(access));
+    }
+
+    @Override
+    public List<Grant> delegatedBy(String delegator) {
+        return call(Op.DELEGATED_BY, null, () -> inner.delegatedBy(delegator));
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.plasmid.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -210,20 +211,25 @@ class SecurityTest {
         HttpTester.Response created = send("POST", "a/", BOB, "{\"type\": \"guest\"}", true);
         String guestAccess = (String) ((Map<?, ?>) json(created).get("success")).get("access");
         String guest = TestServer.basic(guestAccess, createdSecret(created));
-        String[][] attempts = {
-            {BOB, "admin", "{\"access\": \"admin\", \"secret\": \"mine-now\"}"},
-            {BOB, "admin", "{\"access\": \"admin\", \"secret\": \"mine-now\", \"type\": \"guest\"}"},
-            {BOB, "admin", "{\"access\": \"admin\"}"},
-            {guest, "bob", "{\"access\": \"bob\", \"secret\": \"mine-now\"}"},
-            {guest, "admin", "{\"access\": \"admin\", \"secret\": \"mine-now\", \"type\": \"guest\"}"},
+        String[][] attempts = { // who, whose secret, body, the answer's reason
+            {BOB, "admin", "{\"access\": \"admin\", \"secret\": \"mine-now\"}", "exists"},
+            {BOB, "admin", "{\"access\": \"admin\"}", "exists"},
+            {guest, "bob", "{\"access\": \"bob\", \"secret\": \"mine-now\"}", "forbidden"},
+            {guest, "admin", "{\"access\": \"admin\", \"secret\": \"mine-now\", \"type\": \"guest\"}", "forbidden"},
         };
         for (String[] a : attempts) {
             HttpTester.Response r = send("POST", "a/", a[0], a[2]);
             assertEquals(200, r.getStatus());
             assertEquals(List.of("error", "reason"), List.copyOf(json(r).keySet()), a[2]);
-            assertEquals("exists", json(r).get("reason"), a[2]);
+            assertEquals(a[3], json(r).get("reason"), a[2]);
             assertTrue(hub.authenticate(a[1], "mine-now").isEmpty(), a[2]);
         }
+        // a guest's chosen token and secret are ignored: it gets new ones, never the chosen account
+        HttpTester.Response g = send("POST", "a/", BOB, "{\"access\": \"admin\", \"secret\": \"mine-now\", "
+                + "\"type\": \"guest\"}", true);
+        assertNotEquals("admin", ((Map<?, ?>) json(g).get("success")).get("access"));
+        assertNotEquals("mine-now", createdSecret(g));
+        assertTrue(hub.authenticate("admin", "mine-now").isEmpty());
         assertEquals(200, send("GET", "a/admin", ADMIN, null).getStatus());
         assertEquals(200, send("GET", "a/bob", BOB, null).getStatus());
         assertEquals(200, send("GET", "a/" + guestAccess, guest, null).getStatus());
@@ -259,9 +265,12 @@ class SecurityTest {
             {"bob", "WriteDatabase", "shared", "Yes"},
             {"bob", "ReadDatabase", "other", "Yes"},
             {"bob", "DatabaseQuota", "bobs", "1000000"},
-            {"bob", "DatabaseQuota", "bobs", "unlimited"},
+            {"bob", "DatabaseQuota", "bobs", "999999999999"},
             {"bob", "SetSecret", "admin", "Yes"},
-            {"bob", "GuestDatabasePrefix", "*", ""},
+            {"bob", "GuestDatabasePrefix", "*", "x_"},
+            {"carol", "*", "bobs", "Yes"},
+            {"carol", "WriteDatabase", "bob*", "Yes"},
+            {"carol", "WriteDatabase", "bobs", "No"},
             {"carol", "*", "*", "Yes"},
             {"carol", "SetSecret", "admin", "Yes"},
             {"carol", "WriteDatabase", "shared", "Yes"},
@@ -278,10 +287,14 @@ class SecurityTest {
                     String.join(" ", g));
         }
         before.forEach((access, held) -> assertEquals(held, hub.accounts().grants(access), access));
-        // what bob holds, he may share, within his own limits
-        assertEquals(200, send("POST", "a/carol", BOB, "{\"permission\": \"DatabaseQuota\", \"resource\": \"bobs\", "
-                + "\"value\": \"500\"}").getStatus());
-        assertTrue(hub.accounts().check("carol", "DatabaseQuota", "bobs").allowed());
+        // an invalid value is refused as such
+        assertEquals("invalid", json(send("POST", "a/carol", BOB, "{\"permission\": \"DatabaseQuota\", \"resource\": "
+                + "\"bobs\", \"value\": \"unlimited\"}")).get("reason"));
+        // what bob holds, he may share: an exact database permission on an exact name, with Yes
+        assertEquals(200, send("POST", "a/carol", BOB, "{\"permission\": \"WriteDatabase\", \"resource\": \"bobs\", "
+                + "\"value\": \"Yes\"}").getStatus());
+        assertTrue(hub.accounts().check("carol", "WriteDatabase", "bobs").allowed());
+        assertEquals("bob", hub.accounts().grants("carol").get(0).delegator());
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.eclipse.jetty.http.HttpTester;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.plasmid.core.Grant;
 import org.plasmid.core.PlasmidHub;
 import org.plasmid.core.mapdb.MapDbStorage;
 import org.plasmid.servlet.FaultyStorage.Op;
@@ -74,6 +75,28 @@ class StorageFaultTest {
         return TestJson.object(r.getContent());
     }
 
+    private Map<String, List<Grant>> grants() {
+        Map<String, List<Grant>> all = new java.util.HashMap<>();
+        for (String a : hub.accounts().list()) {
+            all.put(a, hub.accounts().grants(a));
+        }
+        return all;
+    }
+
+    /** Puts every account's grants back as they were (administrators' grants only in these tests). */
+    private void restoreGrants(Map<String, List<Grant>> before) {
+        before.forEach((access, grants) -> {
+            for (Grant g : hub.accounts().grants(access)) {
+                if (!grants.contains(g)) {
+                    hub.accounts().revoke(access, g.permission(), g.resource());
+                }
+            }
+            for (Grant g : grants) {
+                hub.accounts().grant(access, g.permission(), g.resource(), g.value());
+            }
+        });
+    }
+
     private static void assertUnavailable(HttpTester.Response r, String what) {
         assertEquals(503, r.getStatus(), what + ": " + r.getContent());
         assertTrue(Integer.parseInt(r.get("Retry-After")) > 0, what);
@@ -93,7 +116,9 @@ class StorageFaultTest {
             String createdEmpty) throws Exception {
         for (int k = 0; k < 60; k++) {
             HubSnapshot before = snapshot();
+            Map<String, List<Grant>> grantsBefore = grants();
             int injected = storage.injected();
+            int callsBefore = storage.calls().size();
             storage.failCall(k);
             HttpTester.Response r = send(method, path, auth, body);
             storage.clear();
@@ -101,6 +126,14 @@ class StorageFaultTest {
                 assertEquals(200, r.getStatus(), what + " without a fault: " + r.getContent());
                 assertFalse(json(r).containsKey("error"), what + " without a fault: " + r.getContent());
                 return k;
+            }
+            Op failed = storage.calls().get(callsBefore + k);
+            if (r.getStatus() == 200 && (failed == Op.DELEGATED_BY || failed == Op.GRANTS)) {
+                // revoking the delegations a changed grant no longer covers is tidying after the change
+                // (such grants are not in force anyway): a failure of its reads leaves the change standing
+                restoreGrants(grantsBefore);
+                assertEquals(before.text(), snapshot().text(), what + ": restored for the next fault point");
+                continue;
             }
             assertUnavailable(r, what + " failing at storage call " + k);
             String was = before.text();
@@ -142,7 +175,8 @@ class StorageFaultTest {
         for (Object[] q : requests) {
             int n = failEachCallInTurn((String) q[0], (String) q[1], (String) q[2], (String) q[3], (String) q[4],
                     q.length > 5 ? (String) q[5] : null);
-            assertTrue(n >= 2, q[0] + " made only " + n + " storage calls");
+            // every request reads something (its credential at least: grants are cached between changes)
+            assertTrue(n >= 1, q[0] + " made no storage call");
             points.append(q[0]).append(": ").append(n).append(" fault points\n");
         }
         System.out.print(points);

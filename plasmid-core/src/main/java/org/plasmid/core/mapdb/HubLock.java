@@ -29,8 +29,8 @@ final class HubLock implements AutoCloseable {
 
     static HubLock acquire(Path dir) throws IOException {
         Path file = dir.resolve(FILE);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
+        FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ), OwnerOnly.file());
         FileLock lock;
         try {
             lock = ch.tryLock();

@@ -25,6 +25,11 @@ import org.plasmid.core.spi.Write;
  */
 final class Index implements AutoCloseable {
     static final int REMEMBERED_PUSH_IDS = 1000;
+    /**
+     * The layout this code writes: 2 counts store names in stored sizes, keeps database quotas and
+     * grant delegators. An index of another version is rebuilt from the journal when opened.
+     */
+    static final long VERSION = 2;
     private static final byte[] TOMBSTONE = new byte[0];
 
     /** In-memory state of one database; its lock serializes appends. */
@@ -34,14 +39,16 @@ final class Index implements AutoCloseable {
         final ReentrantLock lock = new ReentrantLock();
         volatile long head;
         volatile long size;
+        volatile long quota;
         int pushIds;
 
-        Db(String name, long id, long head, long size, int pushIds) {
+        Db(String name, long id, long head, long size, int pushIds, long quota) {
             this.name = name;
             this.id = id;
             this.head = head;
             this.size = size;
             this.pushIds = pushIds;
+            this.quota = quota;
         }
     }
 
@@ -53,6 +60,10 @@ final class Index implements AutoCloseable {
     private final BTreeMap<byte[], byte[]> pushOrder;
     private final BTreeMap<String, byte[]> credentials;
     private final BTreeMap<String, String> grants;
+    /** Grant key to the token that delegated it (delegated grants only). */
+    private final BTreeMap<String, String> grantDelegators;
+    /** {@code delegator NUL grant key}, for finding what a token delegated. */
+    private final BTreeMap<String, String> delegations;
     private final BTreeMap<String, Long> meta;
 
     private Index(DB db) {
@@ -65,6 +76,8 @@ final class Index implements AutoCloseable {
         pushOrder = db.treeMap("pushOrder", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
         credentials = db.treeMap("credentials", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
         grants = db.treeMap("grants", Serializer.STRING, Serializer.STRING).createOrOpen();
+        grantDelegators = db.treeMap("grantDelegators", Serializer.STRING, Serializer.STRING).createOrOpen();
+        delegations = db.treeMap("delegations", Serializer.STRING, Serializer.STRING).createOrOpen();
         meta = db.treeMap("meta", Serializer.STRING, Serializer.LONG).createOrOpen();
     }
 
@@ -83,21 +96,48 @@ final class Index implements AutoCloseable {
         Map<String, Db> result = new java.util.HashMap<>();
         for (Map.Entry<String, byte[]> e : databases.entrySet()) {
             ByteBuffer b = ByteBuffer.wrap(e.getValue());
-            result.put(e.getKey(), new Db(e.getKey(), b.getLong(), b.getLong(), b.getLong(), b.getInt()));
+            result.put(e.getKey(), new Db(e.getKey(), b.getLong(), b.getLong(), b.getLong(), b.getInt(), b.getLong()));
         }
         return result;
     }
 
-    Db createDatabase(String name) {
+    Db createDatabase(String name, long quota) {
         long id = meta.getOrDefault("nextDatabaseId", 1L);
         meta.put("nextDatabaseId", id + 1);
-        Db d = new Db(name, id, 1, 0, 0);
+        Db d = new Db(name, id, 1, 0, 0, quota);
         saveDatabase(d);
         return d;
     }
 
+    void setQuota(Db d, long quota) {
+        d.quota = quota;
+        saveDatabase(d);
+    }
+
     private void saveDatabase(Db d) {
-        databases.put(d.name, Keys.database(d.id, d.head, d.size, d.pushIds));
+        databases.put(d.name, Keys.database(d.id, d.head, d.size, d.pushIds, d.quota));
+    }
+
+    /**
+     * The writes that change something: a deletion of a key without a live value writes nothing (no
+     * tombstone), so it is left out.
+     */
+    List<Write> effective(Db d, List<Write> writes) {
+        List<Write> result = null;
+        for (int i = 0; i < writes.size(); i++) {
+            Write w = writes.get(i);
+            boolean absent = w.value() == null && !isLive(state.get(Keys.state(d.id, w.store(), w.key())));
+            if (absent && result == null) {
+                result = new ArrayList<>(writes.subList(0, i));
+            } else if (!absent && result != null) {
+                result.add(w);
+            }
+        }
+        return result == null ? writes : result;
+    }
+
+    private static boolean isLive(byte[] stateValue) {
+        return stateValue != null && Keys.stateLength(stateValue) >= 0;
     }
 
     /** The stored size change if {@code writes} were applied. */
@@ -105,8 +145,8 @@ final class Index implements AutoCloseable {
         long delta = 0;
         for (Write w : writes) {
             byte[] old = state.get(Keys.state(d.id, w.store(), w.key()));
-            if (old != null && Keys.stateLength(old) >= 0) {
-                delta -= Write.sizeOf(w.key(), Keys.stateLength(old));
+            if (isLive(old)) {
+                delta -= Write.sizeOf(w.store(), w.key(), Keys.stateLength(old));
             }
             delta += w.storedSize();
         }
@@ -118,7 +158,7 @@ final class Index implements AutoCloseable {
      * {@code d.head} once the push is durable. Readers never look past the head they started with, so
      * an applied but unpublished push is invisible to them.
      */
-    void applyPush(Db d, long revision, String pushId, List<Write> writes) {
+    void applyPush(Db d, long revision, String pushId, int saved, List<Write> writes) {
         long size = d.size;
         for (Write w : writes) {
             byte[] value = w.value();
@@ -128,14 +168,14 @@ final class Index implements AutoCloseable {
                 log.remove(Keys.log(d.id, Keys.stateRevision(old), w.store(), w.key()));
                 int oldLength = Keys.stateLength(old);
                 if (oldLength >= 0) {
-                    size -= Write.sizeOf(w.key(), oldLength);
+                    size -= Write.sizeOf(w.store(), w.key(), oldLength);
                 }
             }
             size += w.storedSize();
             log.put(Keys.log(d.id, revision, w.store(), w.key()), value == null ? TOMBSTONE : value);
         }
         if (pushId != null) {
-            pushIds.put(Keys.pushId(d.id, pushId), Keys.pushAnswer(revision, writes.size()));
+            pushIds.put(Keys.pushId(d.id, pushId), Keys.pushAnswer(revision, saved));
             pushOrder.put(Keys.pushOrder(d.id, revision), pushId.getBytes(StandardCharsets.UTF_8));
             d.pushIds++;
             while (d.pushIds > REMEMBERED_PUSH_IDS) {
@@ -146,7 +186,7 @@ final class Index implements AutoCloseable {
             }
         }
         d.size = size;
-        databases.put(d.name, Keys.database(d.id, revision, size, d.pushIds));
+        databases.put(d.name, Keys.database(d.id, revision, size, d.pushIds, d.quota));
     }
 
     /** @return {revision, saved} of a remembered push id, or null */
@@ -241,21 +281,67 @@ final class Index implements AutoCloseable {
     List<Grant> grants(String access) {
         List<Grant> result = new ArrayList<>();
         for (Map.Entry<String, String> e : grants.subMap(access + '\u0000', access + '\u0001').entrySet()) {
-            String[] parts = e.getKey().split("\u0000", 3);
-            result.add(new Grant(parts[0], parts[1], parts[2], e.getValue()));
+            result.add(grant(e.getKey(), e.getValue()));
         }
         return result;
     }
 
+    /** The grants that {@code delegator} delegated, held by any token. */
+    List<Grant> delegatedBy(String delegator) {
+        List<Grant> result = new ArrayList<>();
+        for (String k : delegations.subMap(delegator + '\u0000', delegator + '\u0001').keySet()) {
+            String grantKey = k.substring(delegator.length() + 1);
+            String value = grants.get(grantKey);
+            if (value != null) {
+                result.add(grant(grantKey, value));
+            }
+        }
+        return result;
+    }
+
+    private Grant grant(String key, String value) {
+        String[] parts = key.split("\u0000", 3);
+        return new Grant(parts[0], parts[1], parts[2], value, grantDelegators.get(key));
+    }
+
     void putGrant(Grant g) {
-        grants.put(Keys.grant(g.access(), g.permission(), g.resource()), g.value());
+        String key = Keys.grant(g.access(), g.permission(), g.resource());
+        forgetDelegation(key);
+        grants.put(key, g.value());
+        if (g.delegator() != null) {
+            grantDelegators.put(key, g.delegator());
+            delegations.put(g.delegator() + '\u0000' + key, "");
+        }
     }
 
     boolean removeGrant(String access, String permission, String resource) {
-        return grants.remove(Keys.grant(access, permission, resource)) != null;
+        String key = Keys.grant(access, permission, resource);
+        forgetDelegation(key);
+        return grants.remove(key) != null;
+    }
+
+    private void forgetDelegation(String grantKey) {
+        String old = grantDelegators.remove(grantKey);
+        if (old != null) {
+            delegations.remove(old + '\u0000' + grantKey);
+        }
+    }
+
+    boolean hasGrant(String access, String permission, String resource) {
+        return grants.containsKey(Keys.grant(access, permission, resource));
     }
 
     // ---- lifecycle
+
+    /** @return the layout version of this index file; 1 for files written before versions were kept */
+    long version() {
+        return meta.getOrDefault("indexVersion", 1L);
+    }
+
+    /** Marks the index as being of this code's layout (an empty or rebuilt index). */
+    void setVersion() {
+        meta.put("indexVersion", VERSION);
+    }
 
     long appliedPosition() {
         return meta.getOrDefault("appliedPosition", -1L);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.CRC32C;
 import java.util.stream.Stream;
 import org.plasmid.core.spi.StorageException;
@@ -76,7 +77,7 @@ final class Journal implements AutoCloseable {
     }
 
     static Journal open(Path dir, long segmentSize) throws IOException {
-        Files.createDirectories(dir);
+        OwnerOnly.directory(dir);
         Journal j = new Journal(dir, segmentSize);
         j.recover();
         return j;
@@ -328,8 +329,8 @@ final class Journal implements AutoCloseable {
 
     private void startSegment(long base) throws IOException {
         Path file = segment(base);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
+        FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ), OwnerOnly.file());
         ch.write(ByteBuffer.wrap(MAGIC));
         ch.force(true);
         syncDirectory(dir);

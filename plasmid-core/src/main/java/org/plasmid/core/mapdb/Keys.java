@@ -90,9 +90,10 @@ final class Keys {
         return ByteBuffer.allocate(12).putLong(revision).putInt(saved).array();
     }
 
-    /** Database record: id, head, stored bytes, remembered push ids. */
-    static byte[] database(long id, long head, long size, int pushIds) {
-        return ByteBuffer.allocate(28).putLong(id).putLong(head).putLong(size).putInt(pushIds).array();
+    /** Database record: id, head, stored bytes, remembered push ids, own quota (-1 for none). */
+    static byte[] database(long id, long head, long size, int pushIds, long quota) {
+        return ByteBuffer.allocate(36).putLong(id).putLong(head).putLong(size).putInt(pushIds).putLong(quota)
+                .array();
     }
 
     static String grant(String access, String permission, String resource) {

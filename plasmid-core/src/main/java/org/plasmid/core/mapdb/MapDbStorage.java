@@ -90,10 +90,11 @@ public final class MapDbStorage implements Storage {
         HubLock lock = null;
         Journal journal = null;
         try {
-            Files.createDirectories(dir);
+            OwnerOnly.directory(dir);
             lock = HubLock.acquire(dir);
             journal = Journal.open(dir.resolve("journal"));
             Index index = openIndex(dir, journal);
+            OwnerOnly.tree(dir); // the index file MapDB created, and hubs from before this rule
             return new MapDbStorage(dir, lock, journal, index);
         } catch (IOException | RuntimeException e) {
             closeQuietly(journal);
@@ -111,7 +112,9 @@ public final class MapDbStorage implements Storage {
      * @return the storage
      */
     public static MapDbStorage inMemory() {
-        return new MapDbStorage(null, null, null, Index.memory());
+        Index index = Index.memory();
+        index.setVersion();
+        return new MapDbStorage(null, null, null, index);
     }
 
     private static Index openIndex(Path dir, Journal journal) throws IOException {
@@ -124,7 +127,10 @@ public final class MapDbStorage implements Storage {
             Index index = null;
             try {
                 index = Index.file(indexFile);
-                if (index.appliedPosition() == position && position <= journal.end()) {
+                if (index.version() != Index.VERSION) {
+                    LOG.info("hub {}: index layout {} is older than {}; rebuilding it from the journal", dir,
+                            index.version(), Index.VERSION);
+                } else if (index.appliedPosition() == position && position <= journal.end()) {
                     new Replayer(index, index.loadDatabases()).replay(journal, position);
                     return index;
                 }
@@ -140,6 +146,7 @@ public final class MapDbStorage implements Storage {
         Files.deleteIfExists(indexFile);
         long start = System.nanoTime();
         Index index = Index.file(indexFile);
+        index.setVersion();
         long records = new Replayer(index, new java.util.HashMap<>()).replay(journal, 0);
         if (records > 0) {
             LOG.info("hub {}: index rebuilt from {} journal records in {} ms", dir, records,
@@ -163,7 +170,7 @@ public final class MapDbStorage implements Storage {
     }
 
     @Override
-    public boolean createDatabase(String database) {
+    public boolean createDatabase(String database, long quota) {
         if (databases.containsKey(database)) {
             return false;
         }
@@ -173,12 +180,37 @@ public final class MapDbStorage implements Storage {
                 if (databases.containsKey(database)) {
                     return false;
                 }
-                journalWrite(Records.createDatabase(database));
-                Index.Db d = index.createDatabase(database);
+                journalWrite(Records.createDatabase(database, quota < 0 ? -1 : quota));
+                Index.Db d = index.createDatabase(database, quota < 0 ? -1 : quota);
                 databases.put(database, d);
                 return true;
             } finally {
                 createLock.unlock();
+            }
+        });
+    }
+
+    @Override
+    public long databaseQuota(String database) {
+        Index.Db d = databases.get(database);
+        return d == null ? -1 : d.quota;
+    }
+
+    @Override
+    public boolean setDatabaseQuota(String database, long quota) {
+        Index.Db d = databases.get(database);
+        if (d == null) {
+            return false;
+        }
+        return write(() -> {
+            d.lock.lock();
+            try {
+                long q = quota < 0 ? -1 : quota;
+                journalWrite(Records.databaseQuota(database, q));
+                apply(() -> index.setQuota(d, q));
+                return true;
+            } finally {
+                d.lock.unlock();
             }
         });
     }
@@ -202,20 +234,25 @@ public final class MapDbStorage implements Storage {
                 if (d.head != expectedHead) {
                     return AppendResult.headMoved(d.head);
                 }
+                List<Write> effective = index.effective(d, writes);
+                if (effective.isEmpty()) {
+                    return AppendResult.unchanged(d.head, writes.size());
+                }
                 if (maxStoredBytes >= 0) {
-                    long delta = index.sizeDelta(d, writes);
+                    long delta = index.sizeDelta(d, effective);
                     if (delta > 0 && d.size + delta > maxStoredBytes) {
                         return AppendResult.quotaExceeded(d.head);
                     }
                 }
                 long revision = d.head + 1;
+                int saved = writes.size();
                 // The index is updated while the journal's fsync runs; the push becomes visible (and is
                 // acknowledged) only once both are done. Readers never look past the published head.
-                long position = journalAppend(Records.push(database, revision, pushId, writes));
-                apply(() -> index.applyPush(d, revision, pushId, writes));
+                long position = journalAppend(Records.push(database, revision, pushId, saved, effective));
+                apply(() -> index.applyPush(d, revision, pushId, saved, effective));
                 journalAwait(position);
                 d.head = revision;
-                return AppendResult.appended(revision, writes.size());
+                return AppendResult.appended(revision, saved);
             } finally {
                 d.lock.unlock();
             }
@@ -268,17 +305,26 @@ public final class MapDbStorage implements Storage {
     }
 
     @Override
-    public boolean createAccount(Credential credential, List<Grant> grants) {
+    public boolean createAccount(Credential credential, List<Grant> grants, String database, long databaseQuota) {
         return account(() -> {
-            if (index.hasCredential(credential.access())) {
-                return false;
+            createLock.lock();
+            try {
+                if (index.hasCredential(credential.access()) || (database != null && databases.containsKey(database))) {
+                    return false;
+                }
+                long quota = databaseQuota < 0 ? -1 : databaseQuota;
+                journalWrite(Records.account(credential, grants, database, quota));
+                apply(() -> {
+                    index.putCredential(credential);
+                    grants.forEach(index::putGrant);
+                    if (database != null) {
+                        databases.put(database, index.createDatabase(database, quota));
+                    }
+                });
+                return true;
+            } finally {
+                createLock.unlock();
             }
-            journalWrite(Records.account(credential, grants));
-            apply(() -> {
-                index.putCredential(credential);
-                grants.forEach(index::putGrant);
-            });
-            return true;
         });
     }
 
@@ -308,6 +354,11 @@ public final class MapDbStorage implements Storage {
     }
 
     @Override
+    public List<Grant> delegatedBy(String delegator) {
+        return read(() -> index.delegatedBy(delegator));
+    }
+
+    @Override
     public void putGrant(Grant grant) {
         account(() -> {
             journalWrite(Records.grant(grant));
@@ -319,8 +370,7 @@ public final class MapDbStorage implements Storage {
     @Override
     public boolean removeGrant(String access, String permission, String resource) {
         return account(() -> {
-            if (index.grants(access).stream()
-                    .noneMatch(g -> g.permission().equals(permission) && g.resource().equals(resource))) {
+            if (!index.hasGrant(access, permission, resource)) {
                 return false;
             }
             journalWrite(Records.revoke(access, permission, resource));
@@ -463,6 +513,7 @@ public final class MapDbStorage implements Storage {
     private void writeMarker(long position) throws IOException {
         Path tmp = dir.resolve(CLEAN + ".tmp");
         Files.writeString(tmp, Long.toString(position), StandardCharsets.US_ASCII);
+        OwnerOnly.restrict(tmp);
         try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
             ch.force(true);
         }
@@ -502,29 +553,42 @@ public final class MapDbStorage implements Storage {
             byte type = Records.type(payload);
             DataInputStream in = Records.body(payload);
             switch (type) {
-                case Records.CREATE_DATABASE -> {
-                    String name = Records.readCreateDatabase(in);
-                    if (!databases.containsKey(name)) {
-                        databases.put(name, index.createDatabase(name));
+                case Records.CREATE_DATABASE, Records.CREATE_DATABASE_V2 -> {
+                    Records.DatabaseQuota c = Records.readDatabaseQuota(type, in);
+                    if (!databases.containsKey(c.database())) {
+                        databases.put(c.database(), index.createDatabase(c.database(), c.quota()));
                     }
                 }
-                case Records.PUSH -> {
-                    Records.Push p = Records.readPush(in);
+                case Records.DATABASE_QUOTA -> {
+                    Records.DatabaseQuota q = Records.readDatabaseQuota(type, in);
+                    Index.Db d = databases.get(q.database());
+                    if (d == null) {
+                        throw new IOException("journal quota for " + q.database() + ", which does not exist");
+                    }
+                    index.setQuota(d, q.quota());
+                }
+                case Records.PUSH, Records.PUSH_V2 -> {
+                    Records.Push p = Records.readPush(type, in);
                     Index.Db d = databases.get(p.database());
                     if (d == null || p.revision() != d.head + 1) {
                         throw new IOException("journal push to " + p.database() + " as revision " + p.revision()
                                 + " does not follow the database's head " + (d == null ? "(none)" : d.head));
                     }
-                    index.applyPush(d, p.revision(), p.pushId(), p.writes());
+                    // pushes written before deletions of absent keys were left out hold them: drop them alike
+                    List<Write> writes = index.effective(d, p.writes());
+                    index.applyPush(d, p.revision(), p.pushId(), p.saved(), writes);
                     d.head = p.revision();
                 }
-                case Records.ACCOUNT -> {
-                    Records.Account a = Records.readAccount(in);
+                case Records.ACCOUNT, Records.ACCOUNT_V2 -> {
+                    Records.Account a = Records.readAccount(type, in);
                     index.putCredential(a.credential());
                     a.grants().forEach(index::putGrant);
+                    if (a.database() != null && !databases.containsKey(a.database())) {
+                        databases.put(a.database(), index.createDatabase(a.database(), a.databaseQuota()));
+                    }
                 }
                 case Records.CREDENTIAL -> index.putCredential(Records.readCredential(in));
-                case Records.GRANT -> index.putGrant(Records.readGrant(in));
+                case Records.GRANT, Records.GRANT_V2 -> index.putGrant(Records.readGrant(type, in));
                 case Records.REVOKE -> {
                     Records.Revoke r = Records.readRevoke(in);
                     index.removeGrant(r.access(), r.permission(), r.resource());

@@ -24,38 +24,67 @@ final class Records {
     static final byte CREDENTIAL = 4;
     static final byte GRANT = 5;
     static final byte REVOKE = 6;
+    /** A push that records how many objects it carried (deletions of absent keys are not written). */
+    static final byte PUSH_V2 = 7;
+    /** A database created with a quota of its own. */
+    static final byte CREATE_DATABASE_V2 = 8;
+    /** A database's own quota set or removed. */
+    static final byte DATABASE_QUOTA = 9;
+    /** A grant with its delegator. */
+    static final byte GRANT_V2 = 10;
+    /** An account whose grants carry their delegators. */
+    static final byte ACCOUNT_V2 = 11;
 
     private Records() {
     }
 
-    /** A decoded push record. */
-    record Push(String database, long revision, String pushId, List<Write> writes) {
+    /**
+     * A decoded push record.
+     *
+     * @param saved the number of objects the push carried (its answer's {@code saved})
+     */
+    record Push(String database, long revision, String pushId, int saved, List<Write> writes) {
     }
 
-    /** A decoded account creation. */
-    record Account(Credential credential, List<Grant> grants) {
+    /** A decoded database creation or quota change; quota -1 for none. */
+    record DatabaseQuota(String database, long quota) {
+    }
+
+    /** A decoded account creation, with the database created with it (or null) and its quota. */
+    record Account(Credential credential, List<Grant> grants, String database, long databaseQuota) {
     }
 
     /** A decoded revocation. */
     record Revoke(String access, String permission, String resource) {
     }
 
-    static byte[] createDatabase(String name) {
-        return encode(CREATE_DATABASE, out -> out.writeUTF(name));
+    static byte[] createDatabase(String name, long quota) {
+        return encode(CREATE_DATABASE_V2, out -> {
+            out.writeUTF(name);
+            out.writeLong(quota);
+        });
     }
 
-    static byte[] push(String database, long revision, String pushId, List<Write> writes) {
+    static byte[] databaseQuota(String name, long quota) {
+        return encode(DATABASE_QUOTA, out -> {
+            out.writeUTF(name);
+            out.writeLong(quota);
+        });
+    }
+
+    static byte[] push(String database, long revision, String pushId, int saved, List<Write> writes) {
         int estimate = 64;
         for (Write w : writes) {
             estimate += 16 + w.store().length() + w.key().length() + (w.value() == null ? 0 : w.value().length);
         }
-        return encode(PUSH, estimate, out -> {
+        return encode(PUSH_V2, estimate, out -> {
             out.writeUTF(database);
             out.writeLong(revision);
             out.writeBoolean(pushId != null);
             if (pushId != null) {
                 out.writeUTF(pushId);
             }
+            out.writeInt(saved);
             out.writeInt(writes.size());
             for (Write w : writes) {
                 out.writeUTF(w.store());
@@ -70,12 +99,17 @@ final class Records {
         });
     }
 
-    static byte[] account(Credential c, List<Grant> grants) {
-        return encode(ACCOUNT, out -> {
+    static byte[] account(Credential c, List<Grant> grants, String database, long databaseQuota) {
+        return encode(ACCOUNT_V2, out -> {
             writeCredential(out, c);
             out.writeInt(grants.size());
             for (Grant g : grants) {
                 writeGrant(out, g);
+            }
+            out.writeBoolean(database != null);
+            if (database != null) {
+                out.writeUTF(database);
+                out.writeLong(databaseQuota);
             }
         });
     }
@@ -85,7 +119,7 @@ final class Records {
     }
 
     static byte[] grant(Grant g) {
-        return encode(GRANT, out -> writeGrant(out, g));
+        return encode(GRANT_V2, out -> writeGrant(out, g));
     }
 
     static byte[] revoke(String access, String permission, String resource) {
@@ -106,14 +140,18 @@ final class Records {
         return in;
     }
 
-    static String readCreateDatabase(DataInputStream in) throws IOException {
-        return in.readUTF();
+    /** Reads a database creation (either version) or a quota change. */
+    static DatabaseQuota readDatabaseQuota(byte type, DataInputStream in) throws IOException {
+        String name = in.readUTF();
+        return new DatabaseQuota(name, type == CREATE_DATABASE ? -1 : in.readLong());
     }
 
-    static Push readPush(DataInputStream in) throws IOException {
+    /** Reads a push record of either version. */
+    static Push readPush(byte type, DataInputStream in) throws IOException {
         String db = in.readUTF();
         long revision = in.readLong();
         String pushId = in.readBoolean() ? in.readUTF() : null;
+        int saved = type == PUSH ? -1 : in.readInt();
         int n = in.readInt();
         List<Write> writes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -127,17 +165,21 @@ final class Records {
             }
             writes.add(new Write(store, key, value));
         }
-        return new Push(db, revision, pushId, writes);
+        return new Push(db, revision, pushId, saved < 0 ? n : saved, writes);
     }
 
-    static Account readAccount(DataInputStream in) throws IOException {
+    /** Reads an account record of either version. */
+    static Account readAccount(byte type, DataInputStream in) throws IOException {
         Credential c = readCredential(in);
         int n = in.readInt();
         List<Grant> grants = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            grants.add(readGrant(in));
+            grants.add(readGrant(type == ACCOUNT ? GRANT : GRANT_V2, in));
         }
-        return new Account(c, grants);
+        if (type == ACCOUNT || !in.readBoolean()) {
+            return new Account(c, grants, null, -1);
+        }
+        return new Account(c, grants, in.readUTF(), in.readLong());
     }
 
     static Credential readCredential(DataInputStream in) throws IOException {
@@ -151,8 +193,14 @@ final class Records {
         return new Credential(access, salt, hash, iterations, guest);
     }
 
-    static Grant readGrant(DataInputStream in) throws IOException {
-        return new Grant(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF());
+    /** Reads a grant of either version (the first carries no delegator). */
+    static Grant readGrant(byte type, DataInputStream in) throws IOException {
+        String access = in.readUTF();
+        String permission = in.readUTF();
+        String resource = in.readUTF();
+        String value = in.readUTF();
+        String delegator = type == GRANT_V2 && in.readBoolean() ? in.readUTF() : null;
+        return new Grant(access, permission, resource, value, delegator);
     }
 
     static Revoke readRevoke(DataInputStream in) throws IOException {
@@ -176,6 +224,10 @@ final class Records {
         out.writeUTF(g.permission());
         out.writeUTF(g.resource());
         out.writeUTF(g.value());
+        out.writeBoolean(g.delegator() != null);
+        if (g.delegator() != null) {
+            out.writeUTF(g.delegator());
+        }
     }
 
     private interface Body {

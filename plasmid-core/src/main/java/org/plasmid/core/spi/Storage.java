@@ -43,20 +43,54 @@ public interface Storage extends Closeable {
 
     /**
      * @param database a valid database name
-     * @return the bytes currently stored by the database (UTF-8 bytes of every live key and value), or
-     *     {@code -1} if it does not exist
+     * @return the bytes currently stored by the database ({@link Write#sizeOf}: for every live key, the
+     *     UTF-8 bytes of its store name, key and value; deleted keys count nothing), or {@code -1} if it
+     *     does not exist
      * @throws StorageException on a storage failure
      */
     long storedBytes(String database);
 
     /**
-     * Creates a database at revision 1 if it does not exist. Atomic and durable.
+     * Creates a database at revision 1 without a quota of its own, if it does not exist. Atomic and
+     * durable.
      *
      * @param database a valid database name
-     * @return {@code true} if this call created it, {@code false} if it existed
+     * @return {@code true} if this call created it, {@code false} if it existed (then nothing changed)
      * @throws StorageException on a storage failure
      */
-    boolean createDatabase(String database);
+    default boolean createDatabase(String database) {
+        return createDatabase(database, -1);
+    }
+
+    /**
+     * Creates a database at revision 1 with a quota of its own (the most bytes it may store, whoever
+     * pushes), if it does not exist. Atomic and durable: the database never exists without its quota.
+     *
+     * @param database a valid database name
+     * @param quota the database's own quota in bytes, or {@code -1} for none
+     * @return {@code true} if this call created it, {@code false} if it existed (then nothing changed,
+     *     its quota neither)
+     * @throws StorageException on a storage failure
+     */
+    boolean createDatabase(String database, long quota);
+
+    /**
+     * @param database a valid database name
+     * @return the database's own quota in bytes, or {@code -1} if it has none or does not exist
+     * @throws StorageException on a storage failure
+     */
+    long databaseQuota(String database);
+
+    /**
+     * Sets or removes a database's own quota. Atomic and durable; the data is not touched, even if it
+     * is larger (later pushes that would grow it are refused).
+     *
+     * @param database a valid database name
+     * @param quota the quota in bytes, or {@code -1} to remove it
+     * @return {@code false} (and nothing written) if the database does not exist
+     * @throws StorageException on a storage failure
+     */
+    boolean setDatabaseQuota(String database, long quota);
 
     /**
      * The atomic primitive of the conflict-reject rule: writes {@code writes} as revision
@@ -66,6 +100,11 @@ public interface Storage extends Closeable {
      * {@link AppendResult.Status#HEAD_MOVED}; a quota that the stored size after the write would exceed
      * (and that the write would grow) answers {@link AppendResult.Status#QUOTA_EXCEEDED}. Nothing is
      * written in those cases.
+     *
+     * <p>A deletion of a (store, key) that has no live value writes nothing for it (no tombstone). When
+     * nothing at all is left to write, no revision is created and the answer is
+     * {@link AppendResult.Status#UNCHANGED} with the current head; the push id is not remembered. Every
+     * object counts in {@link AppendResult#saved()}, written or not.
      *
      * @param database an existing database
      * @param expectedHead the head the caller checked the rule against
@@ -133,7 +172,23 @@ public interface Storage extends Closeable {
      * @return {@code false} (and nothing written) if the access token already exists
      * @throws StorageException on a storage failure
      */
-    boolean createAccount(Credential credential, List<Grant> grants);
+    default boolean createAccount(Credential credential, List<Grant> grants) {
+        return createAccount(credential, grants, null, -1);
+    }
+
+    /**
+     * Creates an account with a database of its own (a guest's), atomically: the credential, its initial
+     * grants, and the new database at revision 1 with its own quota — all of them or nothing, also across
+     * a crash. An existing database is never adopted.
+     *
+     * @param credential the new credential
+     * @param grants grants to store with it
+     * @param database a valid database name to create with the account, or {@code null} for none
+     * @param databaseQuota the new database's own quota in bytes, or {@code -1} for none
+     * @return {@code false} (and nothing written) if the access token or the database already exists
+     * @throws StorageException on a storage failure
+     */
+    boolean createAccount(Credential credential, List<Grant> grants, String database, long databaseQuota);
 
     /**
      * Replaces the secret of an existing account.
@@ -152,13 +207,22 @@ public interface Storage extends Closeable {
 
     /**
      * @param access an access token
-     * @return all its grants (allowing and denying), in no particular order
+     * @return all its grants (allowing and denying, with their delegators), in no particular order
      * @throws StorageException on a storage failure
      */
     List<Grant> grants(String access);
 
     /**
-     * Stores a grant, replacing one with the same (access, permission, resource).
+     * @param delegator an access token
+     * @return the grants, held by any token, whose {@link Grant#delegator()} is {@code delegator}, in no
+     *     particular order
+     * @throws StorageException on a storage failure
+     */
+    List<Grant> delegatedBy(String delegator);
+
+    /**
+     * Stores a grant with its value and delegator, replacing one with the same (access, permission,
+     * resource).
      *
      * @param grant the grant
      * @throws StorageException on a storage failure

@@ -9,20 +9,24 @@ package org.plasmid.core.spi;
  */
 public record Write(String store, String key, byte[] value) {
     /**
-     * @return the bytes this object adds to the stored size: its key's and value's UTF-8 bytes, or 0
-     *     for a deletion
+     * @return the bytes this object adds to the stored size: its store name's, key's and value's UTF-8
+     *     bytes, or 0 for a deletion
      */
     public long storedSize() {
-        return value == null ? 0 : sizeOf(key, value.length);
+        return value == null ? 0 : sizeOf(store, key, value.length);
     }
 
     /**
+     * The stored size of a live key (PROTOCOL.md §5, quotas): the UTF-8 bytes of its store name, key
+     * and value.
+     *
+     * @param store a store name
      * @param key a key
      * @param valueLength the UTF-8 length of its value
      * @return the stored size of a live key with such a value
      */
-    public static long sizeOf(String key, int valueLength) {
-        return (long) utf8Length(key) + valueLength;
+    public static long sizeOf(String store, String key, int valueLength) {
+        return (long) utf8Length(store) + utf8Length(key) + valueLength;
     }
 
     private static int utf8Length(String s) {

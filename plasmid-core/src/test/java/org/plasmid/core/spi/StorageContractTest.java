@@ -136,15 +136,33 @@ public abstract class StorageContractTest {
         append("db", 2, delete("s", "a"));
         assertEquals(List.of(new Entry("s", "b", 2, "\"y\""), new Entry("s", "a", 3, "null")), changes("db", 0));
         assertEquals(List.of(new Entry("s", "b", 2, "\"y\"")), state("db"));
-        assertEquals(1 + 3, storage.storedBytes("db"));
+        assertEquals(1 + 1 + 3, storage.storedBytes("db"));
     }
 
     @Test
-    void deletingAMissingKey_stillRecordsATombstone() {
+    void deletingKeysWithoutALiveValue_writesNothing_andCreatesNoRevision() {
         storage.createDatabase("db");
-        assertEquals(AppendResult.appended(2, 1), append("db", 1, delete("s", "ghost")));
-        assertEquals(List.of(new Entry("s", "ghost", 2, "null")), changes("db", 0));
-        assertEquals(List.of(), state("db"));
+        assertEquals(AppendResult.unchanged(1, 2), storage.append("db", 1, List.of(delete("s", "ghost"),
+                delete("t", "ghost")), "p1", -1));
+        assertEquals(OptionalLong.of(1), storage.revision("db"));
+        assertEquals(List.of(), changes("db", 0));
+        assertEquals(Optional.empty(), storage.findPush("db", "p1"), "nothing written, nothing remembered");
+        append("db", 1, put("s", "a", "1"));
+        append("db", 2, delete("s", "a"));
+        assertEquals(AppendResult.unchanged(3, 1), append("db", 3, delete("s", "a")), "deleted already");
+        // mixed: the live deletion and the put are written, the absent deletion is not, all count
+        append("db", 3, put("s", "b", "2"));
+        assertEquals(AppendResult.appended(5, 3), append("db", 4, delete("s", "b"), delete("s", "nope"),
+                put("s", "c", "3")));
+        assertEquals(List.of(new Entry("s", "a", 3, "null"), new Entry("s", "b", 5, "null"),
+                new Entry("s", "c", 5, "3")), sorted(changes("db", 0)));
+    }
+
+    private static List<Entry> sorted(List<Entry> entries) {
+        List<Entry> out = new ArrayList<>(entries);
+        out.sort(java.util.Comparator.comparingLong(Entry::revision).thenComparing(Entry::store)
+                .thenComparing(Entry::key));
+        return out;
     }
 
     @Test
@@ -187,16 +205,16 @@ public abstract class StorageContractTest {
     }
 
     @Test
-    void storedBytes_countsUtf8KeysAndValuesOfLiveKeysOnly() {
+    void storedBytes_countsUtf8StoreNamesKeysAndValuesOfLiveKeysOnly() {
         storage.createDatabase("db");
-        append("db", 1, put("s", "\u00e9", "\"\u00e9\""));   // key 2 bytes, value 4 bytes
+        append("db", 1, put("s\u00e9", "\u00e9", "\"\u00e9\""));   // store 3 bytes, key 2, value 4
+        assertEquals(9, storage.storedBytes("db"));
+        append("db", 2, put("s\u00e9", "\u00e9", "1"));            // replaced: 3 + 2 + 1
         assertEquals(6, storage.storedBytes("db"));
-        append("db", 2, put("s", "\u00e9", "1"));            // replaced: 2 + 1
-        assertEquals(3, storage.storedBytes("db"));
-        append("db", 3, put("other", "k", "[]"));           // 1 + 2
-        assertEquals(6, storage.storedBytes("db"));
-        append("db", 4, delete("s", "\u00e9"));
-        assertEquals(3, storage.storedBytes("db"));
+        append("db", 3, put("other", "k", "[]"));                // 5 + 1 + 2
+        assertEquals(14, storage.storedBytes("db"));
+        append("db", 4, delete("s\u00e9", "\u00e9"));
+        assertEquals(8, storage.storedBytes("db"));
     }
 
     @Test
@@ -205,9 +223,60 @@ public abstract class StorageContractTest {
         assertEquals(AppendResult.appended(2, 1), storage.append("db", 1, List.of(put("s", "k", "12345")), null, 10));
         assertEquals(AppendResult.quotaExceeded(2), storage.append("db", 2, List.of(put("s", "k2", "12345")), null, 10));
         assertEquals(OptionalLong.of(2), storage.revision("db"));
-        assertEquals(6, storage.storedBytes("db"));
+        assertEquals(7, storage.storedBytes("db"));
         // replacing with a value of the same size fits exactly
-        assertEquals(AppendResult.appended(3, 1), storage.append("db", 2, List.of(put("s", "k", "54321")), null, 6));
+        assertEquals(AppendResult.appended(3, 1), storage.append("db", 2, List.of(put("s", "k", "54321")), null, 7));
+    }
+
+    @Test
+    void quota_countsTheStoreName() {
+        storage.createDatabase("db");
+        String longStore = "s".repeat(100);
+        assertEquals(AppendResult.quotaExceeded(1), storage.append("db", 1, List.of(put(longStore, "k", "1")), null, 50));
+        assertEquals(AppendResult.appended(2, 1), storage.append("db", 1, List.of(put(longStore, "k", "1")), null, 102));
+    }
+
+    @Test
+    void databaseQuota_isCreatedWithTheDatabase_changeable_andRemovable() {
+        assertTrue(storage.createDatabase("guest_a", 1000));
+        assertEquals(1000, storage.databaseQuota("guest_a"));
+        assertFalse(storage.createDatabase("guest_a", 5), "exists: nothing changes");
+        assertEquals(1000, storage.databaseQuota("guest_a"));
+        assertTrue(storage.createDatabase("plain"));
+        assertEquals(-1, storage.databaseQuota("plain"));
+        assertEquals(-1, storage.databaseQuota("missing"));
+        assertTrue(storage.setDatabaseQuota("plain", 10));
+        assertEquals(10, storage.databaseQuota("plain"));
+        assertTrue(storage.setDatabaseQuota("guest_a", -1));
+        assertEquals(-1, storage.databaseQuota("guest_a"));
+        assertFalse(storage.setDatabaseQuota("missing", 10));
+        assertEquals(-1, storage.databaseQuota("missing"));
+    }
+
+    @Test
+    void delegatedGrants_keepTheirDelegator_andAreFoundByIt() {
+        Grant byBob = new Grant("carol", "ReadDatabase", "team_x", "Yes", "bob");
+        Grant byBob2 = new Grant("dave", "WriteDatabase", "team_x", "Yes", "bob");
+        Grant byCarol = new Grant("dave", "ReadDatabase", "team_x", "Yes", "carol");
+        Grant admins = new Grant("erin", "ReadDatabase", "team_x", "Yes");
+        for (Grant g : List.of(byBob, byBob2, byCarol, admins)) {
+            storage.putGrant(g);
+        }
+        assertEquals(List.of(byBob), storage.grants("carol"));
+        assertEquals(java.util.Set.of(byBob, byBob2), java.util.Set.copyOf(storage.delegatedBy("bob")));
+        assertEquals(List.of(byCarol), storage.delegatedBy("carol"));
+        assertEquals(List.of(), storage.delegatedBy("erin"));
+        // replaced by an administrator's grant: no longer bob's delegation
+        storage.putGrant(new Grant("carol", "ReadDatabase", "team_x", "Yes"));
+        assertEquals(List.of(byBob2), storage.delegatedBy("bob"));
+        storage.removeGrant("dave", "WriteDatabase", "team_x");
+        assertEquals(List.of(), storage.delegatedBy("bob"));
+        assertEquals(List.of(byCarol), storage.delegatedBy("carol"));
+        Credential c = new Credential("frank", new byte[] {1}, new byte[] {2}, 10, false);
+        Grant created = new Grant("frank", "ReadDatabase", "db", "Yes", "carol");
+        storage.createAccount(c, List.of(created));
+        assertEquals(List.of(created), storage.grants("frank"));
+        assertEquals(2, storage.delegatedBy("carol").size());
     }
 
     @Test
@@ -274,6 +343,25 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void anAccountWithItsOwnDatabase_isCreatedWholeOrNotAtAll_andNeverAdoptsADatabase() {
+        Credential c = new Credential("guest1", new byte[] {1}, new byte[] {2}, 10, true);
+        Grant g = new Grant("guest1", "WriteDatabase", "guest_guest1", "Yes");
+        assertTrue(storage.createAccount(c, List.of(g), "guest_guest1", 500));
+        assertEquals(OptionalLong.of(1), storage.revision("guest_guest1"));
+        assertEquals(500, storage.databaseQuota("guest_guest1"));
+        assertEquals(List.of(g), storage.grants("guest1"));
+        storage.createDatabase("taken");
+        Credential c2 = new Credential("guest2", new byte[] {1}, new byte[] {2}, 10, true);
+        assertFalse(storage.createAccount(c2, List.of(new Grant("guest2", "ReadDatabase", "taken", "Yes")), "taken", 5));
+        assertEquals(Optional.empty(), storage.credential("guest2"), "nothing written");
+        assertEquals(List.of(), storage.grants("guest2"));
+        assertEquals(-1, storage.databaseQuota("taken"));
+        assertFalse(storage.createAccount(new Credential("guest1", new byte[] {1}, new byte[] {2}, 10, true), List.of(),
+                "fresh", 5), "the token exists");
+        assertEquals(OptionalLong.empty(), storage.revision("fresh"));
+    }
+
+    @Test
     void credentials_canBeReplacedOnlyWhenTheyExist() {
         Credential c = new Credential("alice", new byte[] {1}, new byte[] {2}, 10, true);
         assertFalse(storage.updateCredential(c));
@@ -312,6 +400,10 @@ public abstract class StorageContractTest {
                 List.of(new Grant("alice", "ReadDatabase", "db", "Yes")));
         storage.putGrant(new Grant("alice", "WriteDatabase", "db", "Yes"));
         storage.removeGrant("alice", "ReadDatabase", "db");
+        storage.putGrant(new Grant("bob", "ReadDatabase", "db", "Yes", "alice"));
+        storage.createDatabase("quoted", 77);
+        storage.createAccount(new Credential("g", new byte[] {1}, new byte[] {2}, 7, true), List.of(), "guest_g", 88);
+        storage.setDatabaseQuota("db", 5000);
         List<Entry> changes = changes("db", 0);
         List<Entry> state = state("db");
 
@@ -321,9 +413,14 @@ public abstract class StorageContractTest {
         assertEquals(changes, changes("db", 0));
         assertEquals(state, state("db"));
         assertEquals(Optional.of(AppendResult.duplicate(4, 1)), storage.findPush("db", "pid"));
-        assertEquals(2 + 3 + 1, storage.storedBytes("db"));
+        assertEquals(1 + 1 + 1 + 1 + 1 + 3, storage.storedBytes("db"));
         assertTrue(storage.credential("alice").orElseThrow().guest());
         assertEquals(List.of(new Grant("alice", "WriteDatabase", "db", "Yes")), storage.grants("alice"));
+        assertEquals(List.of(new Grant("bob", "ReadDatabase", "db", "Yes", "alice")), storage.delegatedBy("alice"));
+        assertEquals(77, storage.databaseQuota("quoted"));
+        assertEquals(88, storage.databaseQuota("guest_g"));
+        assertEquals(OptionalLong.of(1), storage.revision("guest_g"));
+        assertEquals(5000, storage.databaseQuota("db"));
         assertEquals(AppendResult.appended(5, 1), append("db", 4, put("s", "z", "0")));
         assertNull(storage.findPush("db", "nope").orElse(null));
     }

@@ -111,7 +111,8 @@ final class Answers {
 
     /**
      * @param grants the allowing grants of a token
-     * @return 200 {@code {"permissions": [{"resource", "permission", "value"}, ...]}}
+     * @return 200 {@code {"permissions": [{"resource", "permission", "value"}, ...]}}, with (ext)
+     *     {@code "delegator"} on a grant another token delegated
      */
     static Answer grants(Collection<Grant> grants) {
         return ok(g -> {
@@ -121,6 +122,9 @@ final class Answers {
                 g.writeStringField("resource", grant.resource());
                 g.writeStringField("permission", grant.permission());
                 g.writeStringField("value", grant.value());
+                if (grant.delegator() != null) {
+                    g.writeStringField("delegator", grant.delegator());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

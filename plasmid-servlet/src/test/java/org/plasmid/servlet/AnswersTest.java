@@ -76,6 +76,8 @@ class AnswersTest {
         assertAnswer(200, "{\"name\":\"notes\",\"revision\":1}", Answers.info(new DatabaseInfo("notes", 1, 0)));
         assertAnswer(200, "{\"permissions\":[{\"resource\":\"a\",\"permission\":\"ReadDatabase\",\"value\":\"Yes\"}]}",
                 Answers.grants(List.of(new Grant("bob", "ReadDatabase", "a", "Yes"))));
+        assertAnswer(200, "{\"permissions\":[{\"resource\":\"a\",\"permission\":\"ReadDatabase\",\"value\":\"Yes\","
+                + "\"delegator\":\"carol\"}]}", Answers.grants(List.of(new Grant("bob", "ReadDatabase", "a", "Yes", "carol"))));
     }
 
     @Test

@@ -11,7 +11,8 @@ enum Action {
     GRANT_PERMISSION("--grant-permission", 3, 4, "ACCESS PERMISSION RESOURCE [VALUE]"),
     REVOKE_PERMISSION("--revoke-permission", 3, 3, "ACCESS PERMISSION RESOURCE"),
     CHECK_PERMISSION("--check-permission", 3, 3, "ACCESS PERMISSION RESOURCE"),
-    LIST_ACCOUNTS("--list-accounts", 0, 0, "");
+    LIST_ACCOUNTS("--list-accounts", 0, 0, ""),
+    SET_DATABASE_QUOTA("--set-database-quota", 2, 2, "DATABASE BYTES|none");
 
     private final String flag;
     private final int minArgs;

@@ -7,17 +7,20 @@ import org.plasmid.core.Decision;
 import org.plasmid.core.Grant;
 import org.plasmid.core.Names;
 import org.plasmid.core.PlasmidException;
+import org.plasmid.core.PlasmidHub;
 
 /**
  * The admin actions of plasmidctl, run against an open hub's accounts. Results go to {@code out};
  * failures are {@link PlasmidException}s for the caller to report. Secrets are never printed.
  */
 final class AdminCommands {
+    private final PlasmidHub hub;
     private final Accounts accounts;
     private final PrintStream out;
 
-    AdminCommands(Accounts accounts, PrintStream out) {
-        this.accounts = accounts;
+    AdminCommands(PlasmidHub hub, PrintStream out) {
+        this.hub = hub;
+        this.accounts = hub.accounts();
         this.out = out;
     }
 
@@ -35,6 +38,7 @@ final class AdminCommands {
             case REVOKE_PERMISSION -> revoke(args.get(0), args.get(1), args.get(2));
             case CHECK_PERMISSION -> check(args.get(0), args.get(1), args.get(2));
             case LIST_ACCOUNTS -> list();
+            case SET_DATABASE_QUOTA -> databaseQuota(args.get(0), args.get(1));
             default -> throw new IllegalArgumentException("not an admin action: " + action);
         }
     }
@@ -66,6 +70,22 @@ final class AdminCommands {
         out.println(d.allowed() ? d.value() : "No");
     }
 
+    private void databaseQuota(String database, String bytes) {
+        Names.database(database);
+        long quota = bytes.equals("none") ? -1 : parseQuota(bytes);
+        hub.setDatabaseQuota(database, quota);
+        out.println(quota < 0 ? "Database " + database + " has no quota of its own now."
+                : "Database " + database + " may store at most " + quota + " bytes now, whoever pushes.");
+    }
+
+    private static long parseQuota(String bytes) {
+        if (bytes.isEmpty() || bytes.length() > 18 || !bytes.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new PlasmidException(PlasmidException.Reason.INVALID, "a database quota is a number of bytes "
+                    + "(such as 1048576) or none, got '" + bytes + "'");
+        }
+        return Long.parseLong(bytes);
+    }
+
     private void list() {
         List<String> all = accounts.list();
         if (all.isEmpty()) {
@@ -76,7 +96,8 @@ final class AdminCommands {
             List<Grant> grants = accounts.grants(access);
             out.println(access + (grants.isEmpty() ? " (no grants)" : ""));
             for (Grant g : grants) {
-                out.println("    " + g.permission() + " on " + g.resource() + " = " + g.value());
+                out.println("    " + g.permission() + " on " + g.resource() + " = " + g.value()
+                        + (g.isDelegated() ? " (delegated by " + g.delegator() + ")" : ""));
             }
         }
     }

@@ -33,10 +33,15 @@ final class Help {
               --list-accounts
                     list accounts and their grants (secrets are never shown: only a
                     salted hash of each is stored)
+              --set-database-quota DATABASE BYTES|none
+                    the most bytes DATABASE may store, whoever pushes (a guest's
+                    database gets one when it is created); none removes it
 
-            Permissions: ReadDatabase, WriteDatabase, CreateDatabase, DatabaseQuota,
-            SetSecret, CreateAccess, CreateGuest, GuestDatabasePrefix, GuestDatabaseQuota,
-            or * for all. Resources: a database or access name, a prefix such as guest_*, or *.
+            Permissions: ReadDatabase, WriteDatabase, CreateDatabase, DatabaseQuota (a number
+            of bytes), SetSecret, CreateAccess, CreateGuest, GuestDatabasePrefix (a prefix),
+            GuestDatabaseQuota (bytes), or * for the database permissions (* * makes an
+            administrator). Values are exact: Yes or No (any case), numbers for quotas.
+            Resources: a database or access name, a prefix such as guest_*, or *.
 
             Exit codes:
               0  success

@@ -109,7 +109,7 @@ public final class PlasmidCtl {
             return FAILED;
         }
         try (PlasmidHub hub = PlasmidHub.open(dir)) {
-            new AdminCommands(hub.accounts(), out).run(cl.action(), cl.arguments());
+            new AdminCommands(hub, out).run(cl.action(), cl.arguments());
             return OK;
         }
     }

@@ -67,6 +67,39 @@ class PlasmidCtlAdminTest {
     }
 
     @Test
+    void setDatabaseQuota_bindsEveryWriter_andNoneRemovesIt() {
+        ok("--set-secret", "test", "secret123");
+        try (PlasmidHub h = PlasmidHub.open(Path.of(hub))) {
+            h.createDatabase("notes");
+        }
+        assertEquals("Database notes may store at most 10 bytes now, whoever pushes.\n",
+                ok("--set-database-quota", "notes", "10").out());
+        try (PlasmidHub h = PlasmidHub.open(Path.of(hub))) {
+            assertEquals(java.util.OptionalLong.of(10), h.databaseQuota("notes"));
+        }
+        assertEquals("Database notes has no quota of its own now.\n", ok("--set-database-quota", "notes", "none").out());
+        Ctl.Run bad = ctl("--set-database-quota", "notes", "10KB");
+        assertEquals(1, bad.exitCode(), bad::toString);
+        assertTrue(bad.err().startsWith("plasmidctl: a database quota is a number of bytes"), bad::toString);
+        Ctl.Run missing = ctl("--set-database-quota", "nothere", "10");
+        assertEquals(1, missing.exitCode(), missing::toString);
+        assertEquals("plasmidctl: no database nothere\n", missing.err());
+    }
+
+    @Test
+    void grantPermission_withAnInexactValue_isRefused_withOneLine() {
+        ok("--set-secret", "u", "secret123");
+        for (String[] bad : new String[][] {{"ReadDatabase", "db", "false"}, {"ReadDatabase", "db", "No "},
+                {"DatabaseQuota", "db", "10KB"}}) {
+            Ctl.Run r = ctl("--grant-permission", "u", bad[0], bad[1], bad[2]);
+            assertEquals(1, r.exitCode(), r::toString);
+            assertEquals(1, r.err().lines().count(), r::toString);
+            assertTrue(r.err().startsWith("plasmidctl: " + bad[0]), r::toString);
+        }
+        assertEquals("u (no grants)\n", ok("--list-accounts").out());
+    }
+
+    @Test
     void grantPermission_withoutAValue_grantsYes() {
         ok("--set-secret", "test", "secret123");
 

@@ -1,5 +1,7 @@
 package org.plasmid.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The outcome of an account operation requested by a client: creating credentials, granting or
  * revoking. A refusal is a result with a {@link Refusal} code (PROTOCOL.md §5), not an exception.
@@ -11,8 +13,8 @@ package org.plasmid.core;
  * @param dbname for a created guest, its own database; else null
  * @param grant for a grant or revocation, the grant concerned; else null
  */
-public record AccountResult(Refusal refusal, String message, String access, String secret, String dbname,
-        Grant grant) {
+public record AccountResult(@Nullable Refusal refusal, @Nullable String message, @Nullable String access,
+        @Nullable String secret, @Nullable String dbname, @Nullable Grant grant) {
 
     /** Why an account operation was refused, with the protocol's reason codes. */
     public enum Refusal {

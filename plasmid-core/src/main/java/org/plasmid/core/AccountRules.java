@@ -13,6 +13,7 @@ import static org.plasmid.core.Permissions.YES;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.plasmid.core.AccountResult.Refusal;
 import org.plasmid.core.spi.Credential;
 
@@ -45,7 +46,7 @@ final class AccountRules {
      * @param guest whether to create a guest
      * @return the credentials (the only time the secret is shown), or a refusal
      */
-    AccountResult createCredentials(String caller, String newAccess, String secret, boolean guest) {
+    AccountResult createCredentials(String caller, @Nullable String newAccess, @Nullable String secret, boolean guest) {
         if (guest) {
             return createGuest(caller);
         }
@@ -148,7 +149,7 @@ final class AccountRules {
      * database permission on an exact name that it holds with {@code Yes}, passing on {@code Yes}, to an
      * existing token that has no grant of its own matching it. The delegation is recorded.
      */
-    AccountResult grant(String caller, String target, String permission, String resource, String value) {
+    AccountResult grant(String caller, String target, String permission, String resource, @Nullable String value) {
         boolean admin = authority.isAdministrator(caller);
         Grant g;
         try {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.plasmid.core.spi.Credential;
 import org.plasmid.core.spi.Storage;
 import org.slf4j.Logger;
@@ -90,7 +91,7 @@ public final class Accounts {
      * @param secret the secret
      * @return whether they match a stored credential
      */
-    public boolean authenticate(String access, String secret) {
+    public boolean authenticate(@Nullable String access, @Nullable String secret) {
         if (access == null || !isValidAccess(access) || !isValidSecret(secret)) {
             hasher.verify(Optional.empty(), secret == null ? "" : secret);
             return false;
@@ -102,7 +103,7 @@ public final class Accounts {
      * @param access an access token
      * @return whether an account with this token exists
      */
-    public boolean exists(String access) {
+    public boolean exists(@Nullable String access) {
         return isValidAccess(access) && credential(access).isPresent();
     }
 
@@ -126,13 +127,10 @@ public final class Accounts {
      *     resource the permission does not take, an invalid value, or an account holding the most grants
      *     allowed; {@link PlasmidException.Reason#NOT_FOUND} if the account does not exist
      */
-    public Grant grant(String access, String permission, String resource, String value) {
+    public Grant grant(String access, String permission, String resource, @Nullable String value) {
         Grant g = validGrant(access, permission, resource, value, null);
         synchronized (grantLock) {
-            if (credential(access).isEmpty()) {
-                throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "no account " + access
-                        + " (set its secret first)");
-            }
+            requireAccount(access);
             if (!roomFor(g)) {
                 throw PlasmidException.invalid(access + " holds " + maxGrants + " grants, the most allowed");
             }
@@ -144,16 +142,19 @@ public final class Accounts {
     /**
      * Removes a grant, and with it what the token delegated that it no longer holds (cascade).
      *
-     * @param access the token
+     * @param access an existing account's token
      * @param permission the permission exactly as granted
      * @param resource the resource exactly as granted
      * @return whether there was such a grant
+     * @throws PlasmidException {@link PlasmidException.Reason#INVALID} for bad names,
+     *     {@link PlasmidException.Reason#NOT_FOUND} if the account does not exist
      */
     public boolean revoke(String access, String permission, String resource) {
         Names.access(access);
         Names.permission(permission);
         Names.resource(resource);
         synchronized (grantLock) {
+            requireAccount(access);
             return remove(access, permission, resource);
         }
     }
@@ -161,14 +162,31 @@ public final class Accounts {
     /**
      * Decides a permission for a token (PROTOCOL.md §5), as every request of that token would.
      *
-     * @param access the token
+     * @param access an existing account's token
      * @param permission the permission (a name, not {@code *})
      * @param resource the resource (a name, or {@code *} for the service permissions)
      * @return the decision, with the deciding value
+     * @throws PlasmidException {@link PlasmidException.Reason#INVALID} for an unknown permission or a bad
+     *     name, {@link PlasmidException.Reason#NOT_FOUND} if the account does not exist (a mistyped token
+     *     must not pass for one that is denied)
      */
     public Decision check(String access, String permission, String resource) {
         Names.access(access);
+        Names.permission(permission);
+        if (!Permissions.isKnown(permission) || permission.equals(Permissions.ANY)) {
+            throw PlasmidException.invalid("unknown permission " + Names.quote(permission)
+                    + " (ask for one permission by name)");
+        }
+        Names.resource(resource);
+        requireAccount(access);
         return authority.decide(access, permission, resource);
+    }
+
+    private void requireAccount(String access) {
+        if (credential(access).isEmpty()) {
+            throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "no account " + access
+                    + " (set its secret first)");
+        }
     }
 
     /**
@@ -215,7 +233,8 @@ public final class Accounts {
      *
      * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if any of them is not valid
      */
-    static Grant validGrant(String access, String permission, String resource, String value, String delegator) {
+    static Grant validGrant(String access, String permission, String resource, @Nullable String value,
+            @Nullable String delegator) {
         Names.access(access);
         Names.permission(permission);
         Names.resource(resource);
@@ -313,12 +332,12 @@ public final class Accounts {
      * with zero bytes: a secret and the same secret followed by NULs would hash alike, so a secret would
      * not be compared exactly.
      */
-    static boolean isValidSecret(String secret) {
+    static boolean isValidSecret(@Nullable String secret) {
         return secret != null && !secret.isEmpty() && secret.length() <= MAX_SECRET_LENGTH
                 && secret.indexOf('\u0000') < 0;
     }
 
-    static boolean isValidAccess(String access) {
+    static boolean isValidAccess(@Nullable String access) {
         try {
             Names.access(access);
             return true;

@@ -1,6 +1,7 @@
 package org.plasmid.core;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One object of a push or a pull: a key in a store, its value, and (when read back) the revision that
@@ -11,7 +12,7 @@ import java.util.Objects;
  * @param revision the revision that wrote it; {@code 0} in a change that is being pushed
  * @param value the value, or {@code null} for a deletion
  */
-public record Change(String store, String key, long revision, JsonValue value) {
+public record Change(String store, String key, long revision, @Nullable JsonValue value) {
     /**
      * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if the store or key is invalid
      */

@@ -6,6 +6,7 @@ import static org.plasmid.core.Permissions.WRITE_DATABASE;
 
 import java.util.Collection;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine as seen by one authenticated access token: every call checks the token's permissions
@@ -99,7 +100,7 @@ public final class ClientSession {
      * @throws PlasmidException FORBIDDEN without WriteDatabase, NOT_FOUND if missing and not creatable,
      *     INVALID for bad input
      */
-    public PushResult push(String database, long lastRevision, Collection<Change> changes, String pushId) {
+    public PushResult push(String database, long lastRevision, Collection<Change> changes, @Nullable String pushId) {
         open(database, WRITE_DATABASE);
         return hub.pushTo(database, lastRevision, changes, pushId, authority.pushQuota(access, database));
     }
@@ -133,7 +134,7 @@ public final class ClientSession {
      * @param guest whether to create a guest
      * @return the credentials (the only time the secret is shown), or a refusal
      */
-    public AccountResult createCredentials(String newAccess, String secret, boolean guest) {
+    public AccountResult createCredentials(@Nullable String newAccess, @Nullable String secret, boolean guest) {
         return rules.createCredentials(access, newAccess, secret, guest);
     }
 
@@ -162,7 +163,7 @@ public final class ClientSession {
      * @param value the value (required)
      * @return the grant, or a refusal (the same whether or not the target exists)
      */
-    public AccountResult grant(String target, String permission, String resource, String value) {
+    public AccountResult grant(String target, String permission, String resource, @Nullable String value) {
         return rules.grant(access, target, permission, resource, value);
     }
 

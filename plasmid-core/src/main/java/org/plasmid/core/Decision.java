@@ -1,5 +1,7 @@
 package org.plasmid.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The answer to "may {@code access} use {@code permission} on {@code resource}?".
  *
@@ -9,7 +11,7 @@ package org.plasmid.core;
  *     {@value Permissions#UNLIMITED} when no quota grant applies; for the guest prefix the prefix
  * @param grant the deciding grant, or {@code null} when the default applied
  */
-public record Decision(boolean allowed, String value, Grant grant) {
+public record Decision(boolean allowed, String value, @Nullable Grant grant) {
     /**
      * Reads the value as a byte count, for the quota permissions.
      *

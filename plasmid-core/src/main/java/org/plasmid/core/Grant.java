@@ -1,5 +1,7 @@
 package org.plasmid.core;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A grant: {@code access} holds {@code permission} on {@code resource} with {@code value}
  * (PROTOCOL.md §5). Boolean permissions allow with {@code Yes} (any case) and deny with anything
@@ -15,7 +17,7 @@ package org.plasmid.core;
  *     while the delegator still holds the permission itself), or {@code null} for a grant made by an
  *     administrator or the host application
  */
-public record Grant(String access, String permission, String resource, String value, String delegator) {
+public record Grant(String access, String permission, String resource, String value, @Nullable String delegator) {
     /** @throws PlasmidException {@link PlasmidException.Reason#INVALID} for invalid names or a null value */
     public Grant {
         Names.access(access);

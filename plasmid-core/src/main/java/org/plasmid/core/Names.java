@@ -1,6 +1,7 @@
 package org.plasmid.core;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Validation of the names that reach the engine (PROTOCOL.md §4, §5). */
 public final class Names {
@@ -23,7 +24,7 @@ public final class Names {
      * @return the name
      * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if it is not a valid name
      */
-    public static String database(String name) {
+    public static String database(@Nullable String name) {
         if (name == null || !DATABASE.matcher(name).matches()) {
             throw PlasmidException.invalid("invalid database name " + quote(name)
                     + ": use 1-128 characters of A-Z a-z 0-9 _ - . not starting with .");
@@ -32,7 +33,7 @@ public final class Names {
     }
 
     /** @return whether {@code name} is a valid database name */
-    public static boolean isDatabase(String name) {
+    public static boolean isDatabase(@Nullable String name) {
         return name != null && DATABASE.matcher(name).matches();
     }
 
@@ -43,7 +44,7 @@ public final class Names {
      * @return the token
      * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if it is not valid
      */
-    public static String access(String access) {
+    public static String access(@Nullable String access) {
         if (access == null || !ACCESS.matcher(access).matches()) {
             throw PlasmidException.invalid("invalid access token " + quote(access)
                     + ": use 1-128 characters of A-Z a-z 0-9 _ - . @ + not starting with .");
@@ -58,7 +59,7 @@ public final class Names {
      * @return the name
      * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if it is not valid
      */
-    public static String permission(String permission) {
+    public static String permission(@Nullable String permission) {
         if (permission == null || !PERMISSION.matcher(permission).matches()) {
             throw PlasmidException.invalid("invalid permission " + quote(permission));
         }
@@ -72,7 +73,7 @@ public final class Names {
      * @return the resource
      * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if it is not valid
      */
-    public static String resource(String resource) {
+    public static String resource(@Nullable String resource) {
         if (resource == null || !RESOURCE.matcher(resource).matches()) {
             throw PlasmidException.invalid("invalid resource " + quote(resource)
                     + ": use *, a name, or a prefix followed by *");
@@ -89,7 +90,7 @@ public final class Names {
      * @return the string
      * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if it is not valid
      */
-    public static String storeOrKey(String what, String value) {
+    public static String storeOrKey(String what, @Nullable String value) {
         if (value == null || value.isEmpty()) {
             throw PlasmidException.invalid(what + " must be a non-empty string");
         }
@@ -108,7 +109,7 @@ public final class Names {
         return value;
     }
 
-    static String quote(String s) {
+    static String quote(@Nullable String s) {
         if (s == null) {
             return "null";
         }

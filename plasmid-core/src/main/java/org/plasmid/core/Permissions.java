@@ -2,6 +2,7 @@ package org.plasmid.core;
 
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The permission names of PROTOCOL.md §5, their namespaces, their values and their defaults.
@@ -135,7 +136,7 @@ public final class Permissions {
      * @return {@code Yes} or {@code No} for the boolean permissions, the number for quotas, the prefix
      * @throws PlasmidException {@link PlasmidException.Reason#INVALID} if the value is not exactly valid
      */
-    static String canonicalValue(String permission, String value) {
+    static String canonicalValue(String permission, @Nullable String value) {
         if (value == null) {
             throw PlasmidException.invalid("a grant needs a value");
         }

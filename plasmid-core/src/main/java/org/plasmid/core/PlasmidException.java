@@ -1,6 +1,7 @@
 package org.plasmid.core;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one exception type of the engine: a request that cannot be carried out, with a {@link Reason} a
@@ -29,7 +30,7 @@ public final class PlasmidException extends RuntimeException {
     }
 
     private final Reason reason;
-    private final String permission;
+    private final @Nullable String permission;
 
     /**
      * @param reason why the request failed
@@ -44,11 +45,11 @@ public final class PlasmidException extends RuntimeException {
      * @param message a human-readable explanation
      * @param cause the underlying failure, if any
      */
-    public PlasmidException(Reason reason, String message, Throwable cause) {
+    public PlasmidException(Reason reason, String message, @Nullable Throwable cause) {
         this(reason, message, null, cause);
     }
 
-    private PlasmidException(Reason reason, String message, String permission, Throwable cause) {
+    private PlasmidException(Reason reason, String message, @Nullable String permission, @Nullable Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.permission = permission;
@@ -76,7 +77,7 @@ public final class PlasmidException extends RuntimeException {
     }
 
     /** @return for {@link Reason#FORBIDDEN}, the permission the caller lacks; otherwise {@code null} */
-    public String permission() {
+    public @Nullable String permission() {
         return permission;
     }
 }

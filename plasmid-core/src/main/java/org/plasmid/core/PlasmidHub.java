@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.plasmid.core.mapdb.MapDbStorage;
 import org.plasmid.core.spi.AppendResult;
 import org.plasmid.core.spi.Storage;
@@ -232,7 +233,7 @@ public final class PlasmidHub implements AutoCloseable {
      * @throws PlasmidException {@link PlasmidException.Reason#INVALID} for bad input,
      *     {@link PlasmidException.Reason#STORAGE} if storage failed (nothing was written)
      */
-    public PushResult push(String database, long lastRevision, Collection<Change> changes, String pushId) {
+    public PushResult push(String database, long lastRevision, Collection<Change> changes, @Nullable String pushId) {
         ensure(database, true);
         return pushTo(database, lastRevision, changes, pushId, -1);
     }
@@ -300,7 +301,7 @@ public final class PlasmidHub implements AutoCloseable {
      * @param secret the secret
      * @return a permission-checked session for the token, or empty if they do not match
      */
-    public Optional<ClientSession> authenticate(String access, String secret) {
+    public Optional<ClientSession> authenticate(@Nullable String access, @Nullable String secret) {
         checkOpen();
         return storage(() -> accounts.authenticate(access, secret) ? Optional.of(new ClientSession(this, access))
                 : Optional.<ClientSession>empty());
@@ -370,7 +371,7 @@ public final class PlasmidHub implements AutoCloseable {
      *
      * @param maxStoredBytes the pushing token's quota, or -1; the database's own quota applies as well
      */
-    PushResult pushTo(String database, long lastRevision, Collection<Change> changes, String pushId,
+    PushResult pushTo(String database, long lastRevision, Collection<Change> changes, @Nullable String pushId,
             long maxStoredBytes) {
         if (lastRevision < 0) {
             throw PlasmidException.invalid("last_revision must not be negative");

@@ -54,7 +54,6 @@ final class AdminCommands {
     }
 
     private void revoke(String access, String permission, String resource) {
-        requireAccount(access);
         if (accounts.revoke(access, permission, resource)) {
             out.println("Revoked " + access + ": " + permission + " on " + resource + ".");
         } else {
@@ -63,9 +62,6 @@ final class AdminCommands {
     }
 
     private void check(String access, String permission, String resource) {
-        requireAccount(access);
-        Names.permission(permission);
-        Names.resource(resource);
         Decision d = accounts.check(access, permission, resource);
         out.println(d.allowed() ? d.value() : "No");
     }
@@ -99,14 +95,6 @@ final class AdminCommands {
                 out.println("    " + g.permission() + " on " + g.resource() + " = " + g.value()
                         + (g.isDelegated() ? " (delegated by " + g.delegator() + ")" : ""));
             }
-        }
-    }
-
-    /** A typo in a token should not pass for "No": an unknown account is an error. */
-    private void requireAccount(String access) {
-        Names.access(access);
-        if (!accounts.exists(access)) {
-            throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "no account " + access);
         }
     }
 

@@ -149,7 +149,7 @@ class PlasmidCtlAdminTest {
 
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals("", r.out());
-        assertEquals("plasmidctl: no account tset\n", r.err());
+        assertEquals("plasmidctl: no account tset (set its secret first)\n", r.err());
     }
 
     @Test

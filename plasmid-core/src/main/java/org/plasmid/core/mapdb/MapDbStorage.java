@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.plasmid.core.Grant;
 import org.plasmid.core.PlasmidException;
 import org.plasmid.core.spi.AppendResult;
@@ -216,7 +217,7 @@ public final class MapDbStorage implements Storage {
     }
 
     @Override
-    public AppendResult append(String database, long expectedHead, List<Write> writes, String pushId,
+    public AppendResult append(String database, long expectedHead, List<Write> writes, @Nullable String pushId,
             long maxStoredBytes) {
         if (writes.isEmpty()) {
             throw new IllegalArgumentException("nothing to append");
@@ -305,7 +306,8 @@ public final class MapDbStorage implements Storage {
     }
 
     @Override
-    public boolean createAccount(Credential credential, List<Grant> grants, String database, long databaseQuota) {
+    public boolean createAccount(Credential credential, List<Grant> grants, @Nullable String database,
+            long databaseQuota) {
         return account(() -> {
             createLock.lock();
             try {

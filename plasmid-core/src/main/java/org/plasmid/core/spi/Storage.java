@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.plasmid.core.Grant;
 
 /**
@@ -114,7 +115,8 @@ public interface Storage extends Closeable {
      * @return the outcome
      * @throws StorageException on a storage failure
      */
-    AppendResult append(String database, long expectedHead, List<Write> writes, String pushId, long maxStoredBytes);
+    AppendResult append(String database, long expectedHead, List<Write> writes, @Nullable String pushId,
+            long maxStoredBytes);
 
     /**
      * The answer remembered for a push id (at least the last 1,000 per database are remembered).
@@ -188,7 +190,7 @@ public interface Storage extends Closeable {
      * @return {@code false} (and nothing written) if the access token or the database already exists
      * @throws StorageException on a storage failure
      */
-    boolean createAccount(Credential credential, List<Grant> grants, String database, long databaseQuota);
+    boolean createAccount(Credential credential, List<Grant> grants, @Nullable String database, long databaseQuota);
 
     /**
      * Replaces the secret of an existing account.

@@ -1,5 +1,7 @@
 package org.plasmid.core.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /** A storage backend failed: an I/O error, corruption, or a backend that is closed or unusable. */
 public class StorageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -10,7 +12,7 @@ public class StorageException extends RuntimeException {
      * @param message what failed
      * @param cause the underlying failure, or {@code null}
      */
-    public StorageException(String message, Throwable cause) {
+    public StorageException(String message, @Nullable Throwable cause) {
         this(message, cause, false);
     }
 
@@ -20,7 +22,7 @@ public class StorageException extends RuntimeException {
      * @param outcomeUnknown whether a write may have become durable despite the failure (it was written
      *     but its sync failed); a retry with the same push id resolves it
      */
-    public StorageException(String message, Throwable cause, boolean outcomeUnknown) {
+    public StorageException(String message, @Nullable Throwable cause, boolean outcomeUnknown) {
         super(message, cause);
         this.outcomeUnknown = outcomeUnknown;
     }

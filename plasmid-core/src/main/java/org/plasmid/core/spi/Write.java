@@ -1,5 +1,7 @@
 package org.plasmid.core.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One object of an append.
  *
@@ -7,7 +9,7 @@ package org.plasmid.core.spi;
  * @param key the key
  * @param value validated UTF-8 JSON bytes, or {@code null} to delete; not modified by the backend
  */
-public record Write(String store, String key, byte[] value) {
+public record Write(String store, String key, byte @Nullable [] value) {
     /**
      * @return the bytes this object adds to the stored size: its store name's, key's and value's UTF-8
      *     bytes, or 0 for a deletion

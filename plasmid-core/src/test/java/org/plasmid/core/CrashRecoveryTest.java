@@ -38,7 +38,8 @@ class CrashRecoveryTest {
     @Test
     void killNine_atRandomMoments_losesNoAcknowledgedPush_andLeavesNoPartialOne() throws Exception {
         int trials = Integer.getInteger("plasmid.crash.trials", 5);
-        long seed = Long.getLong("plasmid.crash.seed", System.nanoTime());
+        // a fixed seed by default (the kill moments still depend on timing; every moment must lose nothing)
+        long seed = Long.getLong("plasmid.crash.seed", 20261202L);
         Random random = new Random(seed);
         Map<String, Map<Long, Integer>> acked = new HashMap<>();
         String context = "seed " + seed + " (rerun with -Dplasmid.crash.seed=" + seed + ")";
@@ -53,22 +54,36 @@ class CrashRecoveryTest {
                 assertEquals(PlasmidException.Reason.HUB_IN_USE, e.reason());
                 assertTrue(e.getMessage().contains("is in use"), e.getMessage());
             }
-            Thread.sleep(100 + random.nextInt(600));
+            // Kill only once the child made progress in this trial (a loaded machine may start it slowly),
+            // then at a random moment after that.
+            for (int acks = 0; acks < 3;) {
+                String line = out.readLine();
+                assertTrue(line != null, "the child died before pushing, " + context);
+                acks += record(line, acked) ? 1 : 0;
+            }
+            Thread.sleep(random.nextInt(400));
             // SIGKILL through the handle: Process.destroyForcibly would also close our end of the pipe,
             // dropping acknowledgements the child printed just before it died.
             child.toHandle().destroyForcibly();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
             String line;
             while ((line = out.readLine()) != null) {
-                Matcher m = ACK.matcher(line);
-                if (m.matches()) {
-                    acked.computeIfAbsent(m.group(1), k -> new HashMap<>())
-                            .put(Long.parseLong(m.group(2)), Integer.parseInt(m.group(3)));
-                }
+                record(line, acked);
             }
             verify(acked, context + ", trial " + trial);
         }
         assertTrue(acked.values().stream().mapToInt(Map::size).sum() > trials, "the child acknowledged pushes");
+    }
+
+    /** Records an {@code ACK} line; returns whether it was one. */
+    private static boolean record(String line, Map<String, Map<Long, Integer>> acked) {
+        Matcher m = ACK.matcher(line);
+        if (!m.matches()) {
+            return false;
+        }
+        acked.computeIfAbsent(m.group(1), k -> new HashMap<>()).put(Long.parseLong(m.group(2)),
+                Integer.parseInt(m.group(3)));
+        return true;
     }
 
     /** Reopens the hub and checks every database against what was acknowledged. */

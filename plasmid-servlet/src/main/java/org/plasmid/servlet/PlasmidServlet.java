@@ -37,18 +37,43 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Options</h2>
  * Limits, the long-poll cap, CORS and the authentication throttle come from {@link PlasmidServletOptions}
- * given to the constructor, or else from the init-params {@value #MAX_BODY_BYTES_PARAM},
- * {@value #MAX_VALUE_BYTES_PARAM}, {@value #MAX_DEPTH_PARAM}, {@value #MAX_HELD_POLLS_PARAM},
- * {@value #CORS_ALLOWED_ORIGINS_PARAM} (a comma-separated list of origins, or {@code *}),
- * {@value #AUTH_FAILURES_PER_ACCESS_PARAM}, {@value #AUTH_FAILURES_PER_ADDRESS_PARAM} and
- * {@value #AUTH_FAILURE_WINDOW_SECONDS_PARAM}.
+ * given to the constructor, or else from these servlet init-params (an absent or blank one keeps its
+ * default; an invalid one fails {@link #init()} with a {@link ServletException} naming it):
+ * <table>
+ *   <caption>Init-params</caption>
+ *   <tr><th>init-param</th><th>default</th><th>sets</th></tr>
+ *   <tr><td>{@code max-body-bytes}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_BODY_BYTES}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxBodyBytes largest request body} (413 beyond)</td></tr>
+ *   <tr><td>{@code max-value-bytes}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_VALUE_BYTES}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxValueBytes largest value in a push} (413 beyond)</td></tr>
+ *   <tr><td>{@code max-depth}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_DEPTH}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxDepth deepest nesting inside a value} (400 beyond)</td></tr>
+ *   <tr><td>{@code max-held-polls}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxHeldPolls long-polls held at once} (503 beyond)</td></tr>
+ *   <tr><td>{@code cors-allowed-origins}</td><td>none: CORS off</td>
+ *       <td>{@link PlasmidServletOptions.Builder#corsAllowedOrigins origins allowed by CORS},
+ *       comma-separated, or {@code *}</td></tr>
+ *   <tr><td>{@code auth-failures-per-access}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_MAX_AUTH_FAILURES_PER_ACCESS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxAuthFailuresPerAccess failed authentications per access
+ *       token} and window (429 beyond)</td></tr>
+ *   <tr><td>{@code auth-failures-per-address}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxAuthFailuresPerAddress failed authentications per client
+ *       address} and window (429 beyond)</td></tr>
+ *   <tr><td>{@code auth-failure-window-seconds}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_AUTH_FAILURE_WINDOW_SECONDS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#authFailureWindow the window of the authentication
+ *       limits}</td></tr>
+ * </table>
  *
  * <h2>Failed authentication is throttled</h2>
- * After {@link PlasmidServletOptions#maxAuthFailuresPerAccess() 10} failed authentications of one access
- * token, or {@link PlasmidServletOptions#maxAuthFailuresPerAddress() 30} from one client address, within
- * {@link PlasmidServletOptions#authFailureWindow() a minute}, further attempts are answered 429 with
+ * After {@value PlasmidServletOptions#DEFAULT_MAX_AUTH_FAILURES_PER_ACCESS} failed authentications of one
+ * access token, or {@value PlasmidServletOptions#DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS} from one client
+ * address, within {@value PlasmidServletOptions#DEFAULT_AUTH_FAILURE_WINDOW_SECONDS} seconds (by default),
+ * further attempts are answered 429 with
  * {@code Retry-After} (seconds) and {@code {"error", "reason": "throttled"}}, without checking the secret,
- * until that minute is over; then they are checked again, so nobody is locked out for good. Addresses
+ * until that window is over; then they are checked again, so nobody is locked out for good. Addresses
  * a token has authenticated from in the last day are exempt from its per-token limit, so guessing its
  * secret from elsewhere does not lock its owner's devices out. Unknown tokens are counted exactly like
  * existing ones. Memory is bounded (at most 100,000 tokens and addresses are tracked). The address is
@@ -68,22 +93,23 @@ public class PlasmidServlet extends HttpServlet {
     public static final String HUB_ATTRIBUTE = "org.plasmid.hub";
     /** Servlet init-param naming another ServletContext attribute to take the hub from. */
     public static final String HUB_ATTRIBUTE_PARAM = "hub-attribute";
-    /** Servlet init-param: the largest request body in bytes (default 16 MiB). */
-    public static final String MAX_BODY_BYTES_PARAM = "max-body-bytes";
-    /** Servlet init-param: the largest value in a push in bytes (default 1 MiB). */
-    public static final String MAX_VALUE_BYTES_PARAM = "max-value-bytes";
-    /** Servlet init-param: the deepest nesting inside a value (default 64). */
-    public static final String MAX_DEPTH_PARAM = "max-depth";
-    /** Servlet init-param: the most long-polls held at once (default 10,000). */
-    public static final String MAX_HELD_POLLS_PARAM = "max-held-polls";
-    /** Servlet init-param: origins allowed by CORS, comma-separated, or {@code *} (default: CORS off). */
-    public static final String CORS_ALLOWED_ORIGINS_PARAM = "cors-allowed-origins";
-    /** Servlet init-param: failed authentications allowed per access token and window (default 10). */
-    public static final String AUTH_FAILURES_PER_ACCESS_PARAM = "auth-failures-per-access";
-    /** Servlet init-param: failed authentications allowed per client address and window (default 30). */
-    public static final String AUTH_FAILURES_PER_ADDRESS_PARAM = "auth-failures-per-address";
-    /** Servlet init-param: the window of the authentication limits, in seconds (default 60). */
-    public static final String AUTH_FAILURE_WINDOW_SECONDS_PARAM = "auth-failure-window-seconds";
+    // The init-params of the options, kept for code that names them; PlasmidServletOptions declares them all.
+    /** Init-param of {@link PlasmidServletOptions.Builder#maxBodyBytes}. */
+    public static final String MAX_BODY_BYTES_PARAM = PlasmidServletOptions.MAX_BODY_BYTES.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#maxValueBytes}. */
+    public static final String MAX_VALUE_BYTES_PARAM = PlasmidServletOptions.MAX_VALUE_BYTES.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#maxDepth}. */
+    public static final String MAX_DEPTH_PARAM = PlasmidServletOptions.MAX_DEPTH.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#maxHeldPolls}. */
+    public static final String MAX_HELD_POLLS_PARAM = PlasmidServletOptions.MAX_HELD_POLLS.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#corsAllowedOrigins}. */
+    public static final String CORS_ALLOWED_ORIGINS_PARAM = PlasmidServletOptions.CORS_ALLOWED_ORIGINS.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#maxAuthFailuresPerAccess}. */
+    public static final String AUTH_FAILURES_PER_ACCESS_PARAM = PlasmidServletOptions.MAX_AUTH_FAILURES_PER_ACCESS.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#maxAuthFailuresPerAddress}. */
+    public static final String AUTH_FAILURES_PER_ADDRESS_PARAM = PlasmidServletOptions.MAX_AUTH_FAILURES_PER_ADDRESS.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#authFailureWindow}. */
+    public static final String AUTH_FAILURE_WINDOW_SECONDS_PARAM = PlasmidServletOptions.AUTH_FAILURE_WINDOW.param();
 
     private static final Logger LOG = LoggerFactory.getLogger(PlasmidServlet.class);
 

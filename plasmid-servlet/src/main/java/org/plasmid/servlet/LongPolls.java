@@ -9,6 +9,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds long-poll pulls ({@code ?wait=S}) until the database passes the client's revision or the wait
  * runs out, without holding a thread: the request goes asynchronous and is answered from the
- * container's pool when {@link PlasmidHub#awaitChange} completes (a push landed) or its timeout fires.
+ * container's pool when {@link PlasmidHub#awaitChange} completes (a push landed) or the wait runs out.
+ * A wait is never longer than the configured maximum (below the container's idle timeout, so that no
+ * held poll is cut without an answer); its end is watched by the servlet's own timer thread, not the
+ * JDK's shared {@code CompletableFuture} delay thread, which would outlive the web application.
  * At most {@code maxHeldPolls} are held at once; beyond that requests are answered 503 at once.
  * Once {@link #wakeAll()} was called (the server is stopping) none is held: a stop waits for requests
  * in flight, and a poll waiting up to 60 s for a change would hold it up.
@@ -30,13 +36,21 @@ final class LongPolls {
     private static final long CONTAINER_GRACE_MILLIS = 30_000;
 
     private final int max;
+    private final long maxWaitMillis;
+    private final ScheduledExecutorService timer;
     private final AtomicInteger held = new AtomicInteger();
     private final Set<CompletableFuture<Long>> waiting = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean warnedBlocking = new AtomicBoolean();
     private volatile boolean stopping;
 
-    LongPolls(int max) {
-        this.max = max;
+    /**
+     * @param options the servlet's options: the cap and the longest wait
+     * @param timer the servlet's timer, which ends the waits
+     */
+    LongPolls(PlasmidServletOptions options, ScheduledExecutorService timer) {
+        this.max = options.maxHeldPolls();
+        this.maxWaitMillis = options.maxWait().toMillis();
+        this.timer = timer;
     }
 
     /** @return how many polls are held right now */
@@ -51,7 +65,7 @@ final class LongPolls {
      * @param hub the hub
      * @param database the database (it exists)
      * @param since the client's revision
-     * @param waitMillis how long to wait at most
+     * @param waitMillis how long the client asked to wait at most (held no longer than the maximum wait)
      * @param answer answers the pull once the wait is over
      * @return true if the request went asynchronous (it is answered later); false if the caller must
      *     answer now: the server is stopping, or the servlet is not registered with async support (this
@@ -67,14 +81,23 @@ final class LongPolls {
             held.decrementAndGet();
             throw new RequestException(Answers.unavailable("too many long-polls are waiting; retry later"));
         }
+        long holdMillis = Math.min(waitMillis, maxWaitMillis);
         CompletableFuture<Long> change;
         try {
             change = hub.awaitChange(database, since);
-            change.completeOnTimeout(-1L, waitMillis, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             held.decrementAndGet();
             throw e;
         }
+        ScheduledFuture<?> timeout;
+        try {
+            timeout = timer.schedule(() -> change.complete(-1L), holdMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) { // the servlet is being destroyed: answer now
+            change.cancel(false);
+            held.decrementAndGet();
+            return false;
+        }
+        change.whenComplete((r, f) -> timeout.cancel(false)); // frees the timer's queue at once
         waiting.add(change);
         if (stopping) {
             change.complete(-1L); // wakeAll ran while this poll was being set up
@@ -90,7 +113,7 @@ final class LongPolls {
             release(change);
             throw e;
         }
-        async.setTimeout(waitMillis + CONTAINER_GRACE_MILLIS);
+        async.setTimeout(holdMillis + CONTAINER_GRACE_MILLIS);
         AtomicBoolean answered = new AtomicBoolean();
         Runnable answerNow = () -> {
             if (answered.compareAndSet(false, true)) {

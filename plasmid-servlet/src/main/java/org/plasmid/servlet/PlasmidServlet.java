@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.plasmid.core.ClientSession;
 import org.plasmid.core.PlasmidHub;
 import org.slf4j.Logger;
@@ -50,6 +52,9 @@ import org.slf4j.LoggerFactory;
  *       <td>{@link PlasmidServletOptions.Builder#maxDepth deepest nesting inside a value} (400 beyond)</td></tr>
  *   <tr><td>{@code max-held-polls}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS}</td>
  *       <td>{@link PlasmidServletOptions.Builder#maxHeldPolls long-polls held at once} (503 beyond)</td></tr>
+ *   <tr><td>{@code max-wait-seconds}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_WAIT_SECONDS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxWait the longest a long-poll is held}; keep it below
+ *       the container's idle timeout</td></tr>
  *   <tr><td>{@code cors-allowed-origins}</td><td>none: CORS off</td>
  *       <td>{@link PlasmidServletOptions.Builder#corsAllowedOrigins origins allowed by CORS},
  *       comma-separated, or {@code *}</td></tr>
@@ -111,12 +116,15 @@ public class PlasmidServlet extends HttpServlet {
     /** Init-param of {@link PlasmidServletOptions.Builder#authFailureWindow}. */
     public static final String AUTH_FAILURE_WINDOW_SECONDS_PARAM = PlasmidServletOptions.AUTH_FAILURE_WINDOW.param();
 
+    /** The name of the servlet's timer thread starts with this, followed by the servlet's name. */
+    static final String TIMER_THREAD_PREFIX = "plasmid-timer-";
     private static final Logger LOG = LoggerFactory.getLogger(PlasmidServlet.class);
 
     private final transient PlasmidHub givenHub;
     private final transient PlasmidServletOptions givenOptions;
     private transient PlasmidHub hub;
     private transient Cors cors;
+    private transient ScheduledThreadPoolExecutor timer;
     private transient LongPolls polls;
     private transient Endpoints endpoints;
     private transient AuthThrottle throttle;
@@ -161,7 +169,8 @@ public class PlasmidServlet extends HttpServlet {
         options = givenOptions != null ? givenOptions : InitParams.options(getServletConfig());
         cors = new Cors(options.corsAllowedOrigins());
         throttle = AuthThrottle.of(options);
-        polls = new LongPolls(options.maxHeldPolls());
+        timer = newTimer(getServletName());
+        polls = new LongPolls(options, timer);
         endpoints = new Endpoints(hub, options, polls);
     }
 
@@ -178,10 +187,32 @@ public class PlasmidServlet extends HttpServlet {
                 + (value == null ? "" : "; the attribute holds a " + value.getClass().getName()));
     }
 
-    /** Wakes the long-polls still held so they are answered; the hub stays open. */
+    /**
+     * The servlet's one timer thread (a daemon), which ends long-poll waits; {@link #destroy()} ends it, so
+     * that a web application that stops leaves no thread of ours behind.
+     */
+    private static ScheduledThreadPoolExecutor newTimer(String servletName) {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, TIMER_THREAD_PREFIX + servletName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        t.setRemoveOnCancelPolicy(true); // a poll answered early leaves nothing in the queue
+        return t;
+    }
+
+    /** Wakes the long-polls still held so they are answered, and ends the servlet's timer; the hub stays open. */
     @Override
     public void destroy() {
         answerHeldPolls();
+        if (timer != null) {
+            timer.shutdownNow();
+            try {
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

@@ -49,6 +49,12 @@ public final class PlasmidServletOptions {
     static final Option<Integer> MAX_HELD_POLLS = Option.integer("maxHeldPolls", "max-held-polls",
             DEFAULT_MAX_HELD_POLLS, 1, Integer.MAX_VALUE, "the most long-polls held at once; more are 503");
 
+    /** Default of {@link Builder#maxWait}, in seconds: {@value} (below Jetty's default idle timeout, 30 s). */
+    public static final int DEFAULT_MAX_WAIT_SECONDS = 25;
+    static final Option<Duration> MAX_WAIT = Option.seconds("maxWait", "max-wait-seconds",
+            Duration.ofSeconds(DEFAULT_MAX_WAIT_SECONDS), Duration.ofSeconds(1), Duration.ofSeconds(60),
+            "the longest a long-poll is held, in seconds; keep it below the container's idle timeout");
+
     static final Option<List<String>> CORS_ALLOWED_ORIGINS = Option.of("corsAllowedOrigins",
             "cors-allowed-origins", List.of(), Cors::splitOrigins, Cors::normalizeOrigins,
             "origins allowed by CORS, comma-separated, or *; CORS is off by default");
@@ -80,7 +86,7 @@ public final class PlasmidServletOptions {
 
     /** Every option, in the order toString lists them. */
     static final List<Option<?>> ALL = List.of(MAX_BODY_BYTES, MAX_VALUE_BYTES, MAX_DEPTH, MAX_HELD_POLLS,
-            CORS_ALLOWED_ORIGINS, MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW);
+            MAX_WAIT, CORS_ALLOWED_ORIGINS, MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW);
 
     private static final PlasmidServletOptions DEFAULTS = builder().build();
 
@@ -124,6 +130,11 @@ public final class PlasmidServletOptions {
     /** @return how many long-poll pulls may be held at once before new ones are answered 503 */
     public int maxHeldPolls() {
         return get(MAX_HELD_POLLS);
+    }
+
+    /** @return the longest a long-poll is held, whatever wait the client asks for */
+    public Duration maxWait() {
+        return get(MAX_WAIT);
     }
 
     /**
@@ -233,6 +244,22 @@ public final class PlasmidServletOptions {
          */
         public Builder maxHeldPolls(int polls) {
             return set(MAX_HELD_POLLS, polls);
+        }
+
+        /**
+         * The longest a long-poll is held: a client's {@code ?wait=S} is still accepted up to 60 seconds
+         * (older clients ask for that), but the poll is answered, with what there is, after at most this
+         * long. Keep it below the container's idle timeout (Jetty's default is 30 s), or the container may
+         * cut a held poll without an answer; the servlet cannot read that timeout itself.
+         *
+         * @param wait from 1 second to 60 seconds (default
+         *     {@value PlasmidServletOptions#DEFAULT_MAX_WAIT_SECONDS} seconds)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code wait} is out of range
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxWait(Duration wait) {
+            return set(MAX_WAIT, wait);
         }
 
         /**

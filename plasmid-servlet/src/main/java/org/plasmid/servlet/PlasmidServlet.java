@@ -52,6 +52,14 @@ import org.slf4j.LoggerFactory;
  *       <td>{@link PlasmidServletOptions.Builder#maxDepth deepest nesting inside a value} (400 beyond)</td></tr>
  *   <tr><td>{@code max-held-polls}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS}</td>
  *       <td>{@link PlasmidServletOptions.Builder#maxHeldPolls long-polls held at once} (503 beyond)</td></tr>
+ *   <tr><td>{@code max-held-polls-per-access}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS_PER_ACCESS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxHeldPollsPerAccess long-polls one access token holds}
+ *       (503 beyond)</td></tr>
+ *   <tr><td>{@code max-held-polls-per-address}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS_PER_ADDRESS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxHeldPollsPerAddress long-polls one client address holds}
+ *       (503 beyond; high, because behind a reverse proxy all clients share its address)</td></tr>
  *   <tr><td>{@code max-wait-seconds}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_WAIT_SECONDS}</td>
  *       <td>{@link PlasmidServletOptions.Builder#maxWait the longest a long-poll is held}; keep it below
  *       the container's idle timeout</td></tr>
@@ -256,6 +264,11 @@ public class PlasmidServlet extends HttpServlet {
     /** @return how many long-polls this servlet holds right now (for tests and monitoring) */
     int heldPolls() {
         return polls.held();
+    }
+
+    /** @return how many access tokens and client addresses the poll caps count now: 0 when none is held */
+    int pollCountsTracked() {
+        return polls.tracked();
     }
 
     private void options(Exchange ex, List<String> methods, boolean corsAllowed) {

@@ -49,6 +49,21 @@ public final class PlasmidServletOptions {
     static final Option<Integer> MAX_HELD_POLLS = Option.integer("maxHeldPolls", "max-held-polls",
             DEFAULT_MAX_HELD_POLLS, 1, Integer.MAX_VALUE, "the most long-polls held at once; more are 503");
 
+    /** Default of {@link Builder#maxHeldPollsPerAccess}: {@value}. */
+    public static final int DEFAULT_MAX_HELD_POLLS_PER_ACCESS = 100;
+    static final Option<Integer> MAX_HELD_POLLS_PER_ACCESS = Option.integer("maxHeldPollsPerAccess",
+            "max-held-polls-per-access", DEFAULT_MAX_HELD_POLLS_PER_ACCESS, 1, Integer.MAX_VALUE,
+            "the most long-polls one access token holds at once; more are 503");
+
+    /**
+     * Default of {@link Builder#maxHeldPollsPerAddress}: {@value} (high, because behind a reverse proxy or
+     * a NAT many clients share one address).
+     */
+    public static final int DEFAULT_MAX_HELD_POLLS_PER_ADDRESS = 5_000;
+    static final Option<Integer> MAX_HELD_POLLS_PER_ADDRESS = Option.integer("maxHeldPollsPerAddress",
+            "max-held-polls-per-address", DEFAULT_MAX_HELD_POLLS_PER_ADDRESS, 1, Integer.MAX_VALUE,
+            "the most long-polls one client address holds at once; more are 503");
+
     /** Default of {@link Builder#maxWait}, in seconds: {@value} (below Jetty's default idle timeout, 30 s). */
     public static final int DEFAULT_MAX_WAIT_SECONDS = 25;
     static final Option<Duration> MAX_WAIT = Option.seconds("maxWait", "max-wait-seconds",
@@ -86,7 +101,7 @@ public final class PlasmidServletOptions {
 
     /** Every option, in the order toString lists them. */
     static final List<Option<?>> ALL = List.of(MAX_BODY_BYTES, MAX_VALUE_BYTES, MAX_DEPTH, MAX_HELD_POLLS,
-            MAX_WAIT, CORS_ALLOWED_ORIGINS, MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW);
+            MAX_HELD_POLLS_PER_ACCESS, MAX_HELD_POLLS_PER_ADDRESS, MAX_WAIT, CORS_ALLOWED_ORIGINS, MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW);
 
     private static final PlasmidServletOptions DEFAULTS = builder().build();
 
@@ -130,6 +145,16 @@ public final class PlasmidServletOptions {
     /** @return how many long-poll pulls may be held at once before new ones are answered 503 */
     public int maxHeldPolls() {
         return get(MAX_HELD_POLLS);
+    }
+
+    /** @return how many long-polls one access token may hold at once before its new ones are answered 503 */
+    public int maxHeldPollsPerAccess() {
+        return get(MAX_HELD_POLLS_PER_ACCESS);
+    }
+
+    /** @return how many long-polls one client address may hold at once before its new ones are answered 503 */
+    public int maxHeldPollsPerAddress() {
+        return get(MAX_HELD_POLLS_PER_ADDRESS);
     }
 
     /** @return the longest a long-poll is held, whatever wait the client asks for */
@@ -244,6 +269,35 @@ public final class PlasmidServletOptions {
          */
         public Builder maxHeldPolls(int polls) {
             return set(MAX_HELD_POLLS, polls);
+        }
+
+        /**
+         * @param polls how many long-polls one access token may hold at once, at least 1 (default
+         *     {@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS_PER_ACCESS}); beyond it its new polls are
+         *     answered 503 with {@code Retry-After}, so that one token cannot take the whole
+         *     {@link #maxHeldPolls} allowance
+         * @return this builder
+         * @throws IllegalArgumentException if {@code polls} is below 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxHeldPollsPerAccess(int polls) {
+            return set(MAX_HELD_POLLS_PER_ACCESS, polls);
+        }
+
+        /**
+         * Behind a reverse proxy every client has the proxy's address (unless the container is told the
+         * real one: Jetty's {@code ForwardedRequestCustomizer}, Tomcat's {@code RemoteIpValve}), so the
+         * default is high; lower it when clients reach the server directly.
+         *
+         * @param polls how many long-polls one client address (IPv6: one /64) may hold at once, at least 1
+         *     (default {@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS_PER_ADDRESS}); beyond it its new
+         *     polls are answered 503 with {@code Retry-After}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code polls} is below 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxHeldPollsPerAddress(int polls) {
+            return set(MAX_HELD_POLLS_PER_ADDRESS, polls);
         }
 
         /**

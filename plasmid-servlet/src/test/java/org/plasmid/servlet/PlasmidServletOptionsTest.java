@@ -52,6 +52,8 @@ class PlasmidServletOptionsTest {
         assertEquals(1 << 20, d.maxValueBytes());
         assertEquals(64, d.maxDepth());
         assertEquals(10_000, d.maxHeldPolls());
+        assertEquals(100, d.maxHeldPollsPerAccess());
+        assertEquals(5_000, d.maxHeldPollsPerAddress());
         assertEquals(Duration.ofSeconds(25), d.maxWait());
         assertFalse(d.corsEnabled());
         assertEquals(10, d.maxAuthFailuresPerAccess());
@@ -107,6 +109,8 @@ class PlasmidServletOptionsTest {
         params.put("max-value-bytes", " 400 ");
         params.put("max-depth", "7");
         params.put("max-held-polls", "9");
+        params.put("max-held-polls-per-access", "10");
+        params.put("max-held-polls-per-address", "11");
         params.put("max-wait-seconds", "5");
         params.put("cors-allowed-origins", "https://a.example, https://B.example:8443");
         params.put("auth-failures-per-access", "3");
@@ -118,6 +122,8 @@ class PlasmidServletOptionsTest {
         assertEquals(400, o.maxValueBytes());
         assertEquals(7, o.maxDepth());
         assertEquals(9, o.maxHeldPolls());
+        assertEquals(10, o.maxHeldPollsPerAccess());
+        assertEquals(11, o.maxHeldPollsPerAddress());
         assertEquals(Duration.ofSeconds(5), o.maxWait());
         assertEquals(List.of("https://a.example", "https://b.example:8443"), o.corsAllowedOrigins());
         assertEquals(3, o.maxAuthFailuresPerAccess());

@@ -190,6 +190,18 @@ final class Answers {
         });
     }
 
+    /**
+     * @param message why the body was too slow
+     * @return 408 with reason {@code timeout} and {@code Connection: close}: the request body did not
+     *     arrive in time (the rest of it will not be read, so the connection cannot be reused)
+     */
+    static Answer timeout(String message) {
+        return answer(408, Map.of("Connection", "close"), g -> {
+            g.writeStringField("error", message);
+            g.writeStringField("reason", "timeout");
+        });
+    }
+
     /** @return 413 with reason {@code toolarge} */
     static Answer tooLarge(String message) {
         return error(413, "toolarge", message);

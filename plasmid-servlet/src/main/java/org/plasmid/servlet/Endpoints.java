@@ -18,15 +18,15 @@ final class Endpoints {
     static final int MAX_WAIT_SECONDS = 60;
 
     private final PlasmidHub hub;
-    private final PlasmidServletOptions options;
     private final RequestBodies bodies;
     private final LongPolls polls;
+    private final BodyIntake intake;
 
-    Endpoints(PlasmidHub hub, PlasmidServletOptions options, LongPolls polls) {
+    Endpoints(PlasmidHub hub, PlasmidServletOptions options, LongPolls polls, BodyIntake intake) {
         this.hub = hub;
-        this.options = options;
         this.bodies = new RequestBodies(options);
         this.polls = polls;
+        this.intake = intake;
     }
 
     /**
@@ -49,21 +49,23 @@ final class Endpoints {
             case PULL:
                 return pull(ex, session, route.param(0), route.param(1));
             case PUSH:
-                RequestBodies.Push push = bodies.push(body(ex));
-                ex.send(Answers.pushed(session.push(route.param(0), push.lastRevision(), push.changes(),
-                        push.pushId()), push.lastRevision()));
-                return false;
+                return intake.read(ex, body -> {
+                    RequestBodies.Push push = bodies.push(body);
+                    ex.send(Answers.pushed(session.push(route.param(0), push.lastRevision(), push.changes(),
+                            push.pushId()), push.lastRevision()));
+                });
             case CREATE_CREDENTIALS:
-                ex.send(createCredentials(session, bodies.strings(body(ex), Set.of("access", "secret", "type"))));
-                return false;
+                return intake.read(ex, body -> ex.send(createCredentials(session,
+                        bodies.strings(body, Set.of("access", "secret", "type")))));
             case LIST_GRANTS:
                 ex.send(Answers.grants(session.grants(route.param(0))));
                 return false;
             case GRANT:
-                Map<String, String> g = bodies.strings(body(ex), Set.of("permission", "resource", "value"));
-                ex.send(Answers.account(session.grant(route.param(0), g.get("permission"), g.get("resource"),
-                        g.get("value"))));
-                return false;
+                return intake.read(ex, body -> {
+                    Map<String, String> g = bodies.strings(body, Set.of("permission", "resource", "value"));
+                    ex.send(Answers.account(session.grant(route.param(0), g.get("permission"), g.get("resource"),
+                            g.get("value"))));
+                });
             case REVOKE:
                 ex.send(Answers.account(session.revoke(route.param(0), route.param(1), route.param(2))));
                 return false;
@@ -97,21 +99,6 @@ final class Endpoints {
             return Answers.refused(AccountResult.Refusal.INVALID, "type must be \"guest\" or absent");
         }
         return Answers.account(session.createCredentials(f.get("access"), f.get("secret"), type != null));
-    }
-
-    /**
-     * Reads the whole body. A body that cannot be read whole (cut short before its declared length or
-     * last chunk, broken chunked encoding, a client that stalls) is a 400 with a JSON body, as every
-     * refusal is; if the client has gone, writing that answer fails in turn and nobody is told.
-     */
-    private BodyReader.Body body(Exchange ex) throws IOException, RequestException {
-        try {
-            return BodyReader.read(ex.request().getInputStream(), ex.request().getContentLengthLong(),
-                    options.maxBodyBytes());
-        } catch (IOException e) {
-            throw RequestException.badRequest("the request body could not be read whole (cut short, broken "
-                    + "chunked encoding, or too slow)");
-        }
     }
 
     /** A path revision: a non-negative decimal integer. */

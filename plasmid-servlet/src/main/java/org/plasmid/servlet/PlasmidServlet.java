@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Registration</h2>
  * Register it with async support ({@code asyncSupported=true}), so that long-poll pulls
- * ({@code ?wait=S}) wait without holding a thread. Without it they still work, holding a thread each.
+ * ({@code ?wait=S}) wait, and request bodies arrive, without holding a thread. Without it both still
+ * work, holding a thread each: a long-poll for its wait, a body until it has arrived (its pace is then
+ * checked only between reads, so a client that stalls altogether is ended by the container's idle
+ * timeout rather than the body deadline).
  *
  * <h2>Options</h2>
  * Limits, the long-poll cap, CORS and the authentication throttle come from {@link PlasmidServletOptions}
@@ -48,6 +51,18 @@ import org.slf4j.LoggerFactory;
  *       <td>{@link PlasmidServletOptions.Builder#maxBodyBytes largest request body} (413 beyond)</td></tr>
  *   <tr><td>{@code max-value-bytes}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_VALUE_BYTES}</td>
  *       <td>{@link PlasmidServletOptions.Builder#maxValueBytes largest value in a push} (413 beyond)</td></tr>
+ *   <tr><td>{@code min-body-bytes-per-second}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_MIN_BODY_BYTES_PER_SECOND}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#minBodyBytesPerSecond slowest average rate of a request body}
+ *       once the grace period is over (408 below; 0: none)</td></tr>
+ *   <tr><td>{@code body-rate-grace-seconds}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_BODY_RATE_GRACE_SECONDS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#bodyRateGracePeriod how long a body may arrive at any
+ *       rate}</td></tr>
+ *   <tr><td>{@code body-deadline-seconds}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_BODY_DEADLINE_SECONDS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#bodyDeadline longest a request body may take} (408
+ *       beyond)</td></tr>
  *   <tr><td>{@code max-depth}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_DEPTH}</td>
  *       <td>{@link PlasmidServletOptions.Builder#maxDepth deepest nesting inside a value} (400 beyond)</td></tr>
  *   <tr><td>{@code max-held-polls}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS}</td>
@@ -134,6 +149,7 @@ public class PlasmidServlet extends HttpServlet {
     private transient Cors cors;
     private transient ScheduledThreadPoolExecutor timer;
     private transient LongPolls polls;
+    private transient BodyIntake intake;
     private transient Endpoints endpoints;
     private transient AuthThrottle throttle;
     private transient PlasmidServletOptions options;
@@ -179,7 +195,8 @@ public class PlasmidServlet extends HttpServlet {
         throttle = AuthThrottle.of(options);
         timer = newTimer(getServletName());
         polls = new LongPolls(options, timer);
-        endpoints = new Endpoints(hub, options, polls);
+        intake = new BodyIntake(options, timer);
+        endpoints = new Endpoints(hub, options, polls, intake);
     }
 
     private PlasmidHub hubFromContext() throws ServletException {
@@ -264,6 +281,11 @@ public class PlasmidServlet extends HttpServlet {
     /** @return how many long-polls this servlet holds right now (for tests and monitoring) */
     int heldPolls() {
         return polls.held();
+    }
+
+    /** @return how many request bodies are being read asynchronously right now (for tests and monitoring) */
+    int bodiesBeingRead() {
+        return intake.reading();
     }
 
     /** @return how many access tokens and client addresses the poll caps count now: 0 when none is held */

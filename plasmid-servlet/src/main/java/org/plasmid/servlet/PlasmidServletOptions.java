@@ -37,6 +37,24 @@ public final class PlasmidServletOptions {
     static final Option<Integer> MAX_VALUE_BYTES = Option.integer("maxValueBytes", "max-value-bytes",
             DEFAULT_MAX_VALUE_BYTES, 1, Integer.MAX_VALUE, "the largest value in a push in bytes; larger ones are 413");
 
+    /** Default of {@link Builder#minBodyBytesPerSecond}: {@value} bytes per second. */
+    public static final int DEFAULT_MIN_BODY_BYTES_PER_SECOND = 1024;
+    static final Option<Integer> MIN_BODY_BYTES_PER_SECOND = Option.integer("minBodyBytesPerSecond",
+            "min-body-bytes-per-second", DEFAULT_MIN_BODY_BYTES_PER_SECOND, 0, Integer.MAX_VALUE,
+            "the slowest average rate a request body may arrive at after the grace period (0: any); slower is 408");
+
+    /** Default of {@link Builder#bodyRateGracePeriod}, in seconds: {@value}. */
+    public static final int DEFAULT_BODY_RATE_GRACE_SECONDS = 10;
+    static final Option<Duration> BODY_RATE_GRACE_PERIOD = Option.seconds("bodyRateGracePeriod",
+            "body-rate-grace-seconds", Duration.ofSeconds(DEFAULT_BODY_RATE_GRACE_SECONDS), Duration.ZERO,
+            Duration.ofHours(1), "how long a request body may arrive at any rate, in seconds");
+
+    /** Default of {@link Builder#bodyDeadline}, in seconds: {@value}. */
+    public static final int DEFAULT_BODY_DEADLINE_SECONDS = 120;
+    static final Option<Duration> BODY_DEADLINE = Option.seconds("bodyDeadline", "body-deadline-seconds",
+            Duration.ofSeconds(DEFAULT_BODY_DEADLINE_SECONDS), Duration.ofSeconds(1), Duration.ofDays(1),
+            "the longest a request body may take to arrive, in seconds; longer is 408");
+
     /** Default of {@link Builder#maxDepth}: {@value}. */
     public static final int DEFAULT_MAX_DEPTH = 64;
     /** Deepest nesting that may be configured. */
@@ -100,7 +118,8 @@ public final class PlasmidServletOptions {
             LIMIT_AUTH_FAILURE_WINDOW, "the window of the authentication limits, in seconds");
 
     /** Every option, in the order toString lists them. */
-    static final List<Option<?>> ALL = List.of(MAX_BODY_BYTES, MAX_VALUE_BYTES, MAX_DEPTH, MAX_HELD_POLLS,
+    static final List<Option<?>> ALL = List.of(MAX_BODY_BYTES, MAX_VALUE_BYTES, MIN_BODY_BYTES_PER_SECOND,
+            BODY_RATE_GRACE_PERIOD, BODY_DEADLINE, MAX_DEPTH, MAX_HELD_POLLS,
             MAX_HELD_POLLS_PER_ACCESS, MAX_HELD_POLLS_PER_ADDRESS, MAX_WAIT, CORS_ALLOWED_ORIGINS, MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW);
 
     private static final PlasmidServletOptions DEFAULTS = builder().build();
@@ -135,6 +154,21 @@ public final class PlasmidServletOptions {
     /** @return the largest accepted value in a push, in UTF-8 bytes */
     public int maxValueBytes() {
         return get(MAX_VALUE_BYTES);
+    }
+
+    /** @return the slowest average rate, in bytes per second, a body may arrive at after the grace period */
+    public int minBodyBytesPerSecond() {
+        return get(MIN_BODY_BYTES_PER_SECOND);
+    }
+
+    /** @return how long a request body may arrive at any rate before its average rate is checked */
+    public Duration bodyRateGracePeriod() {
+        return get(BODY_RATE_GRACE_PERIOD);
+    }
+
+    /** @return the longest a request body may take to arrive */
+    public Duration bodyDeadline() {
+        return get(BODY_DEADLINE);
     }
 
     /** @return the deepest accepted nesting of arrays and objects inside one value */
@@ -245,6 +279,47 @@ public final class PlasmidServletOptions {
          */
         public Builder maxValueBytes(int bytes) {
             return set(MAX_VALUE_BYTES, bytes);
+        }
+
+        /**
+         * Request bodies must keep a pace, so that clients sending slowly cannot tie up the server: once
+         * the {@link #bodyRateGracePeriod grace period} is over, the bytes received, averaged since the body
+         * started, must reach this rate, or the request is answered 408 with {@code Connection: close}
+         * and the connection is closed. With async support (see {@link PlasmidServlet}) a slow body holds
+         * no thread and is answered the moment it falls behind; without, it is checked only between reads.
+         *
+         * @param bytesPerSecond at least 0 (0: no minimum; default
+         *     {@value PlasmidServletOptions#DEFAULT_MIN_BODY_BYTES_PER_SECOND})
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytesPerSecond} is negative
+         * @throws IllegalStateException if already set
+         */
+        public Builder minBodyBytesPerSecond(int bytesPerSecond) {
+            return set(MIN_BODY_BYTES_PER_SECOND, bytesPerSecond);
+        }
+
+        /**
+         * @param grace how long a request body may arrive at any rate before its average rate must reach
+         *     {@link #minBodyBytesPerSecond}, from 0 to 1 hour (default
+         *     {@value PlasmidServletOptions#DEFAULT_BODY_RATE_GRACE_SECONDS} seconds)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code grace} is out of range
+         * @throws IllegalStateException if already set
+         */
+        public Builder bodyRateGracePeriod(Duration grace) {
+            return set(BODY_RATE_GRACE_PERIOD, grace);
+        }
+
+        /**
+         * @param deadline the longest a request body may take to arrive whole, from 1 second to 1 day
+         *     (default {@value PlasmidServletOptions#DEFAULT_BODY_DEADLINE_SECONDS} seconds); beyond it the
+         *     request is answered 408 with {@code Connection: close} and the connection is closed
+         * @return this builder
+         * @throws IllegalArgumentException if {@code deadline} is out of range
+         * @throws IllegalStateException if already set
+         */
+        public Builder bodyDeadline(Duration deadline) {
+            return set(BODY_DEADLINE, deadline);
         }
 
         /**

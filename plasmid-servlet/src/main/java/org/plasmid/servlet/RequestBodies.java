@@ -49,7 +49,7 @@ final class RequestBodies {
      * @throws RequestException 400 for a malformed body or shape, 413 for a value over the limit
      * @throws org.plasmid.core.PlasmidException INVALID for a bad store name or key
      */
-    Push push(BodyReader.Body body) throws RequestException {
+    Push push(Body body) throws RequestException {
         try (JsonParser p = open(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw RequestException.badRequest("the body must be a JSON object");
@@ -135,7 +135,7 @@ final class RequestBodies {
      * @throws RequestException 400 for malformed JSON, a body that is not an object, or a field that is
      *     neither a string nor null
      */
-    Map<String, String> strings(BodyReader.Body body, Set<String> names) throws RequestException {
+    Map<String, String> strings(Body body, Set<String> names) throws RequestException {
         Map<String, String> result = new HashMap<>();
         if (body.isBlank()) {
             return result;
@@ -167,7 +167,7 @@ final class RequestBodies {
         }
     }
 
-    private JsonParser open(BodyReader.Body body) throws IOException, RequestException {
+    private JsonParser open(Body body) throws IOException, RequestException {
         if (body.isBlank()) {
             throw RequestException.badRequest("a JSON body is required");
         }

@@ -51,6 +51,9 @@ class PlasmidServletOptionsTest {
         assertEquals(16L << 20, d.maxBodyBytes());
         assertEquals(1 << 20, d.maxValueBytes());
         assertEquals(64, d.maxDepth());
+        assertEquals(1024, d.minBodyBytesPerSecond());
+        assertEquals(Duration.ofSeconds(10), d.bodyRateGracePeriod());
+        assertEquals(Duration.ofSeconds(120), d.bodyDeadline());
         assertEquals(10_000, d.maxHeldPolls());
         assertEquals(100, d.maxHeldPollsPerAccess());
         assertEquals(5_000, d.maxHeldPollsPerAddress());
@@ -107,6 +110,9 @@ class PlasmidServletOptionsTest {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("max-body-bytes", "5000");
         params.put("max-value-bytes", " 400 ");
+        params.put("min-body-bytes-per-second", "0");
+        params.put("body-rate-grace-seconds", "3");
+        params.put("body-deadline-seconds", "30");
         params.put("max-depth", "7");
         params.put("max-held-polls", "9");
         params.put("max-held-polls-per-access", "10");
@@ -120,6 +126,9 @@ class PlasmidServletOptionsTest {
         PlasmidServletOptions o = InitParams.options(config(params));
         assertEquals(5000, o.maxBodyBytes());
         assertEquals(400, o.maxValueBytes());
+        assertEquals(0, o.minBodyBytesPerSecond());
+        assertEquals(Duration.ofSeconds(3), o.bodyRateGracePeriod());
+        assertEquals(Duration.ofSeconds(30), o.bodyDeadline());
         assertEquals(7, o.maxDepth());
         assertEquals(9, o.maxHeldPolls());
         assertEquals(10, o.maxHeldPollsPerAccess());

@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  *       <td>{@link PlasmidServletOptions.Builder#maxBodyBytes largest request body} (413 beyond)</td></tr>
  *   <tr><td>{@code max-value-bytes}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_VALUE_BYTES}</td>
  *       <td>{@link PlasmidServletOptions.Builder#maxValueBytes largest value in a push} (413 beyond)</td></tr>
+ *   <tr><td>{@code max-objects-per-push}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_OBJECTS_PER_PUSH}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxObjectsPerPush most objects in one push} (413
+ *       beyond)</td></tr>
  *   <tr><td>{@code min-body-bytes-per-second}</td>
  *       <td>{@value PlasmidServletOptions#DEFAULT_MIN_BODY_BYTES_PER_SECOND}</td>
  *       <td>{@link PlasmidServletOptions.Builder#minBodyBytesPerSecond slowest average rate of a request body}

@@ -37,6 +37,11 @@ public final class PlasmidServletOptions {
     static final Option<Integer> MAX_VALUE_BYTES = Option.integer("maxValueBytes", "max-value-bytes",
             DEFAULT_MAX_VALUE_BYTES, 1, Integer.MAX_VALUE, "the largest value in a push in bytes; larger ones are 413");
 
+    /** Default of {@link Builder#maxObjectsPerPush}: {@value}. */
+    public static final int DEFAULT_MAX_OBJECTS_PER_PUSH = 100_000;
+    static final Option<Integer> MAX_OBJECTS_PER_PUSH = Option.integer("maxObjectsPerPush", "max-objects-per-push",
+            DEFAULT_MAX_OBJECTS_PER_PUSH, 1, Integer.MAX_VALUE, "the most objects in one push; more are 413");
+
     /** Default of {@link Builder#minBodyBytesPerSecond}: {@value} bytes per second. */
     public static final int DEFAULT_MIN_BODY_BYTES_PER_SECOND = 1024;
     static final Option<Integer> MIN_BODY_BYTES_PER_SECOND = Option.integer("minBodyBytesPerSecond",
@@ -118,7 +123,8 @@ public final class PlasmidServletOptions {
             LIMIT_AUTH_FAILURE_WINDOW, "the window of the authentication limits, in seconds");
 
     /** Every option, in the order toString lists them. */
-    static final List<Option<?>> ALL = List.of(MAX_BODY_BYTES, MAX_VALUE_BYTES, MIN_BODY_BYTES_PER_SECOND,
+    static final List<Option<?>> ALL = List.of(MAX_BODY_BYTES, MAX_VALUE_BYTES, MAX_OBJECTS_PER_PUSH,
+            MIN_BODY_BYTES_PER_SECOND,
             BODY_RATE_GRACE_PERIOD, BODY_DEADLINE, MAX_DEPTH, MAX_HELD_POLLS,
             MAX_HELD_POLLS_PER_ACCESS, MAX_HELD_POLLS_PER_ADDRESS, MAX_WAIT, CORS_ALLOWED_ORIGINS, MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW);
 
@@ -154,6 +160,11 @@ public final class PlasmidServletOptions {
     /** @return the largest accepted value in a push, in UTF-8 bytes */
     public int maxValueBytes() {
         return get(MAX_VALUE_BYTES);
+    }
+
+    /** @return the most objects (keys written or deleted) one push may hold */
+    public int maxObjectsPerPush() {
+        return get(MAX_OBJECTS_PER_PUSH);
     }
 
     /** @return the slowest average rate, in bytes per second, a body may arrive at after the grace period */
@@ -279,6 +290,18 @@ public final class PlasmidServletOptions {
          */
         public Builder maxValueBytes(int bytes) {
             return set(MAX_VALUE_BYTES, bytes);
+        }
+
+        /**
+         * @param objects the most objects (keys written or deleted) one push may hold, at least 1 (default
+         *     {@value PlasmidServletOptions#DEFAULT_MAX_OBJECTS_PER_PUSH}); a push with more is answered 413
+         *     at the first object past the limit, and nothing is written
+         * @return this builder
+         * @throws IllegalArgumentException if {@code objects} is below 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxObjectsPerPush(int objects) {
+            return set(MAX_OBJECTS_PER_PUSH, objects);
         }
 
         /**

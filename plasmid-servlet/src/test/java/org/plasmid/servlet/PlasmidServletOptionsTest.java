@@ -51,6 +51,7 @@ class PlasmidServletOptionsTest {
         assertEquals(16L << 20, d.maxBodyBytes());
         assertEquals(1 << 20, d.maxValueBytes());
         assertEquals(64, d.maxDepth());
+        assertEquals(100_000, d.maxObjectsPerPush());
         assertEquals(1024, d.minBodyBytesPerSecond());
         assertEquals(Duration.ofSeconds(10), d.bodyRateGracePeriod());
         assertEquals(Duration.ofSeconds(120), d.bodyDeadline());
@@ -110,6 +111,7 @@ class PlasmidServletOptionsTest {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("max-body-bytes", "5000");
         params.put("max-value-bytes", " 400 ");
+        params.put("max-objects-per-push", "12");
         params.put("min-body-bytes-per-second", "0");
         params.put("body-rate-grace-seconds", "3");
         params.put("body-deadline-seconds", "30");
@@ -126,6 +128,7 @@ class PlasmidServletOptionsTest {
         PlasmidServletOptions o = InitParams.options(config(params));
         assertEquals(5000, o.maxBodyBytes());
         assertEquals(400, o.maxValueBytes());
+        assertEquals(12, o.maxObjectsPerPush());
         assertEquals(0, o.minBodyBytesPerSecond());
         assertEquals(Duration.ofSeconds(3), o.bodyRateGracePeriod());
         assertEquals(Duration.ofSeconds(30), o.bodyDeadline());

@@ -220,8 +220,17 @@ final class Answers {
      * @return 429 with {@code Retry-After} and reason {@code throttled}: too many failed authentications
      */
     static Answer throttled(long retryAfterSeconds) {
+        return throttled(retryAfterSeconds, "too many failed authentications; retry later");
+    }
+
+    /**
+     * @param retryAfterSeconds whole seconds until the client may try again (at least 1)
+     * @param message what was done too often
+     * @return 429 with {@code Retry-After} and reason {@code throttled}
+     */
+    static Answer throttled(long retryAfterSeconds, String message) {
         return answer(429, Map.of("Retry-After", Long.toString(Math.max(1, retryAfterSeconds))), g -> {
-            g.writeStringField("error", "too many failed authentications; retry later");
+            g.writeStringField("error", message);
             g.writeStringField("reason", "throttled");
         });
     }

@@ -21,12 +21,14 @@ final class Endpoints {
     private final RequestBodies bodies;
     private final LongPolls polls;
     private final BodyIntake intake;
+    private final GuestThrottle guests;
 
     Endpoints(PlasmidHub hub, PlasmidServletOptions options, LongPolls polls, BodyIntake intake) {
         this.hub = hub;
         this.bodies = new RequestBodies(options);
         this.polls = polls;
         this.intake = intake;
+        this.guests = GuestThrottle.of(options);
     }
 
     /**
@@ -55,7 +57,7 @@ final class Endpoints {
                             push.pushId()), push.lastRevision()));
                 });
             case CREATE_CREDENTIALS:
-                return intake.read(ex, body -> ex.send(createCredentials(session,
+                return intake.read(ex, body -> ex.send(createCredentials(ex, session,
                         bodies.strings(body, Set.of("access", "secret", "type")))));
             case LIST_GRANTS:
                 ex.send(Answers.grants(session.grants(route.param(0))));
@@ -93,12 +95,25 @@ final class Endpoints {
         return answer.run();
     }
 
-    private static Answer createCredentials(ClientSession session, Map<String, String> f) {
+    /** {@code POST a/}; guests only as many per client address and window as {@link GuestThrottle} allows. */
+    private Answer createCredentials(Exchange ex, ClientSession session, Map<String, String> f)
+            throws RequestException {
         String type = f.get("type");
-        if (type != null && !type.equals("guest")) {
+        if (type == null) {
+            return Answers.account(session.createCredentials(f.get("access"), f.get("secret"), false));
+        }
+        if (!type.equals("guest")) {
             return Answers.refused(AccountResult.Refusal.INVALID, "type must be \"guest\" or absent");
         }
-        return Answers.account(session.createCredentials(f.get("access"), f.get("secret"), type != null));
+        GuestThrottle.Creation creation = guests.begin(ex.request().getRemoteAddr());
+        boolean created = false;
+        try {
+            AccountResult result = session.createCredentials(f.get("access"), f.get("secret"), true);
+            created = result.succeeded();
+            return Answers.account(result);
+        } finally {
+            creation.settle(created);
+        }
     }
 
     /** A path revision: a non-negative decimal integer. */

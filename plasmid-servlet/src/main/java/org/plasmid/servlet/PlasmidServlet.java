@@ -96,6 +96,11 @@ import org.slf4j.LoggerFactory;
  *       <td>{@value PlasmidServletOptions#DEFAULT_AUTH_FAILURE_WINDOW_SECONDS}</td>
  *       <td>{@link PlasmidServletOptions.Builder#authFailureWindow the window of the authentication
  *       limits}</td></tr>
+ *   <tr><td>{@code guests-per-address}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_GUESTS_PER_ADDRESS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxGuestsPerAddress guest accounts created per client
+ *       address} and window (429 beyond)</td></tr>
+ *   <tr><td>{@code guest-window-seconds}</td><td>{@value PlasmidServletOptions#DEFAULT_GUEST_WINDOW_SECONDS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#guestWindow the window of the guest creation limit}</td></tr>
  * </table>
  *
  * <h2>Failed authentication is throttled</h2>

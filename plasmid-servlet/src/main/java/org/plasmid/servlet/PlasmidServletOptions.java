@@ -122,11 +122,26 @@ public final class PlasmidServletOptions {
             "auth-failure-window-seconds", DEFAULT_AUTH_FAILURE_WINDOW, Duration.ofSeconds(1),
             LIMIT_AUTH_FAILURE_WINDOW, "the window of the authentication limits, in seconds");
 
+    /** Default of {@link Builder#maxGuestsPerAddress}: {@value}. */
+    public static final int DEFAULT_MAX_GUESTS_PER_ADDRESS = 60;
+    static final Option<Integer> MAX_GUESTS_PER_ADDRESS = Option.integer("maxGuestsPerAddress", "guests-per-address",
+            DEFAULT_MAX_GUESTS_PER_ADDRESS, 1, Integer.MAX_VALUE,
+            "guest accounts created per client address and window, then 429");
+
+    /** Default of {@link Builder#guestWindow}, in seconds: {@value} (an hour). */
+    public static final int DEFAULT_GUEST_WINDOW_SECONDS = 3600;
+    static final Option<Duration> GUEST_WINDOW = Option.seconds("guestWindow", "guest-window-seconds",
+            Duration.ofSeconds(DEFAULT_GUEST_WINDOW_SECONDS), Duration.ofSeconds(1), Duration.ofDays(1),
+            "the window of the guest creation limit, in seconds");
+
     /** Every option, in the order toString lists them. */
-    static final List<Option<?>> ALL = List.of(MAX_BODY_BYTES, MAX_VALUE_BYTES, MAX_OBJECTS_PER_PUSH,
-            MIN_BODY_BYTES_PER_SECOND,
-            BODY_RATE_GRACE_PERIOD, BODY_DEADLINE, MAX_DEPTH, MAX_HELD_POLLS,
-            MAX_HELD_POLLS_PER_ACCESS, MAX_HELD_POLLS_PER_ADDRESS, MAX_WAIT, CORS_ALLOWED_ORIGINS, MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW);
+    static final List<Option<?>> ALL = List.of(
+            MAX_BODY_BYTES, MAX_VALUE_BYTES, MAX_OBJECTS_PER_PUSH, MAX_DEPTH,
+            MIN_BODY_BYTES_PER_SECOND, BODY_RATE_GRACE_PERIOD, BODY_DEADLINE,
+            MAX_HELD_POLLS, MAX_HELD_POLLS_PER_ACCESS, MAX_HELD_POLLS_PER_ADDRESS, MAX_WAIT,
+            CORS_ALLOWED_ORIGINS,
+            MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW,
+            MAX_GUESTS_PER_ADDRESS, GUEST_WINDOW);
 
     private static final PlasmidServletOptions DEFAULTS = builder().build();
 
@@ -233,6 +248,16 @@ public final class PlasmidServletOptions {
     /** @return the window of the authentication limits, which is also the longest a block lasts */
     public Duration authFailureWindow() {
         return get(AUTH_FAILURE_WINDOW);
+    }
+
+    /** @return how many guest accounts may be created from one client address per window */
+    public int maxGuestsPerAddress() {
+        return get(MAX_GUESTS_PER_ADDRESS);
+    }
+
+    /** @return the window of the guest creation limit, which is also the longest an address is made to wait */
+    public Duration guestWindow() {
+        return get(GUEST_WINDOW);
     }
 
     @Override
@@ -467,6 +492,32 @@ public final class PlasmidServletOptions {
          */
         public Builder authFailureWindow(Duration window) {
             return set(AUTH_FAILURE_WINDOW, window);
+        }
+
+        /**
+         * At most this many guest accounts ({@code POST a/} with {@code "type": "guest"}) may be created
+         * from one client address (IPv6: one /64) within the window; beyond it the creation is answered 429
+         * with {@code Retry-After} until the window ends. Only creations that succeed count. Behind a
+         * reverse proxy all clients share its address unless the container is told the real one.
+         *
+         * @param guests at least 1 (default {@value PlasmidServletOptions#DEFAULT_MAX_GUESTS_PER_ADDRESS})
+         * @return this builder
+         * @throws IllegalArgumentException if {@code guests} is below 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxGuestsPerAddress(int guests) {
+            return set(MAX_GUESTS_PER_ADDRESS, guests);
+        }
+
+        /**
+         * @param window the window of the guest creation limit, from 1 second to 1 day (default
+         *     {@value PlasmidServletOptions#DEFAULT_GUEST_WINDOW_SECONDS} seconds)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code window} is out of range
+         * @throws IllegalStateException if already set
+         */
+        public Builder guestWindow(Duration window) {
+            return set(GUEST_WINDOW, window);
         }
 
         /**

@@ -63,6 +63,8 @@ class PlasmidServletOptionsTest {
         assertEquals(10, d.maxAuthFailuresPerAccess());
         assertEquals(30, d.maxAuthFailuresPerAddress());
         assertEquals(Duration.ofMinutes(1), d.authFailureWindow());
+        assertEquals(60, d.maxGuestsPerAddress());
+        assertEquals(Duration.ofHours(1), d.guestWindow());
     }
 
     @Test
@@ -124,6 +126,8 @@ class PlasmidServletOptionsTest {
         params.put("auth-failures-per-access", "3");
         params.put("auth-failures-per-address", "4");
         params.put("auth-failure-window-seconds", "90");
+        params.put("guests-per-address", "13");
+        params.put("guest-window-seconds", "600");
         assertEquals(PlasmidServletOptions.ALL.size(), params.size(), "a test value for every option");
         PlasmidServletOptions o = InitParams.options(config(params));
         assertEquals(5000, o.maxBodyBytes());
@@ -141,6 +145,8 @@ class PlasmidServletOptionsTest {
         assertEquals(3, o.maxAuthFailuresPerAccess());
         assertEquals(4, o.maxAuthFailuresPerAddress());
         assertEquals(Duration.ofSeconds(90), o.authFailureWindow());
+        assertEquals(13, o.maxGuestsPerAddress());
+        assertEquals(Duration.ofMinutes(10), o.guestWindow());
     }
 
     @Test
@@ -169,9 +175,23 @@ class PlasmidServletOptionsTest {
     }
 
     @Test
+    void everyDeclaredOption_isListedOnce_withItsOwnNameAndInitParam() throws Exception {
+        List<Object> declared = new java.util.ArrayList<>();
+        for (java.lang.reflect.Field f : PlasmidServletOptions.class.getDeclaredFields()) {
+            if (f.getType() == Option.class) {
+                declared.add(f.get(null));
+            }
+        }
+        assertEquals(declared.size(), PlasmidServletOptions.ALL.size(), "ALL lists every declared option");
+        assertTrue(PlasmidServletOptions.ALL.containsAll(declared), "ALL lists every declared option");
+        assertEquals(declared.size(), PlasmidServletOptions.ALL.stream().map(Option::name).distinct().count());
+        assertEquals(declared.size(), PlasmidServletOptions.ALL.stream().map(Option::param).distinct().count());
+    }
+
+    @Test
     void toString_listsEveryOptionByName() {
         String s = PlasmidServletOptions.builder().maxDepth(9).build().toString();
-        assertTrue(s.startsWith("PlasmidServletOptions[maxBodyBytes=16777216, "), s);
+        assertTrue(s.startsWith("PlasmidServletOptions[maxBodyBytes=16777216, maxValueBytes=1048576, "), s);
         assertTrue(s.contains(", maxDepth=9, "), s);
         for (Option<?> option : PlasmidServletOptions.ALL) {
             assertTrue(s.contains(option.name() + "="), option + " in " + s);

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * At most {@code maxHeldPolls} are held at once, and fewer per access token and per client address
  * ({@link PollCounts}); beyond a cap requests are answered 503 at once.
  * Once {@link #wakeAll()} was called (the server is stopping) none is held: a stop waits for requests
- * in flight, and a poll waiting up to 60 s for a change would hold it up.
+ * in flight, and a poll waiting up to the maximum wait for a change would hold it up.
  */
 final class LongPolls {
     private static final Logger LOG = LoggerFactory.getLogger(LongPolls.class);

@@ -9,14 +9,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.plasmid.core.ClientSession;
 import org.plasmid.core.PlasmidHub;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves a {@link PlasmidHub} over the Plasmid Sync wire protocol, version 1 (PROTOCOL.md), so that
@@ -54,6 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code max-objects-per-push}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_OBJECTS_PER_PUSH}</td>
  *       <td>{@link PlasmidServletOptions.Builder#maxObjectsPerPush most objects in one push} (413
  *       beyond)</td></tr>
+ *   <tr><td>{@code max-depth}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_DEPTH}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxDepth deepest nesting inside a value} (400 beyond)</td></tr>
  *   <tr><td>{@code min-body-bytes-per-second}</td>
  *       <td>{@value PlasmidServletOptions#DEFAULT_MIN_BODY_BYTES_PER_SECOND}</td>
  *       <td>{@link PlasmidServletOptions.Builder#minBodyBytesPerSecond slowest average rate of a request body}
@@ -66,8 +63,6 @@ import org.slf4j.LoggerFactory;
  *       <td>{@value PlasmidServletOptions#DEFAULT_BODY_DEADLINE_SECONDS}</td>
  *       <td>{@link PlasmidServletOptions.Builder#bodyDeadline longest a request body may take} (408
  *       beyond)</td></tr>
- *   <tr><td>{@code max-depth}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_DEPTH}</td>
- *       <td>{@link PlasmidServletOptions.Builder#maxDepth deepest nesting inside a value} (400 beyond)</td></tr>
  *   <tr><td>{@code max-held-polls}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS}</td>
  *       <td>{@link PlasmidServletOptions.Builder#maxHeldPolls long-polls held at once} (503 beyond)</td></tr>
  *   <tr><td>{@code max-held-polls-per-access}</td>
@@ -102,6 +97,15 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code guest-window-seconds}</td><td>{@value PlasmidServletOptions#DEFAULT_GUEST_WINDOW_SECONDS}</td>
  *       <td>{@link PlasmidServletOptions.Builder#guestWindow the window of the guest creation limit}</td></tr>
  * </table>
+ * A request body that arrives slower than its minimum rate once the grace period is over, or not whole
+ * by its deadline, is answered 408 with {@code {"error", "reason": "timeout"}} and
+ * {@code Connection: close}, and its connection is closed; a long-poll beyond a cap is answered 503 with
+ * {@code Retry-After}; a guest creation beyond its address's limit, 429 with {@code Retry-After} and
+ * {@code {"error", "reason": "throttled"}}. A {@code ?wait} of up to 60 seconds is accepted (older clients
+ * ask for that), but a poll is held no longer than the maximum wait: keep that below the container's
+ * idle timeout (Jetty's default is 30 s), which the servlet cannot read, or a held poll may be cut
+ * without an answer. The servlet keeps one daemon timer thread (it ends waits and watches slow bodies),
+ * started by {@link #init()} and ended by {@link #destroy()}.
  *
  * <h2>Failed authentication is throttled</h2>
  * After {@value PlasmidServletOptions#DEFAULT_MAX_AUTH_FAILURES_PER_ACCESS} failed authentications of one
@@ -149,7 +153,6 @@ public class PlasmidServlet extends HttpServlet {
 
     /** The name of the servlet's timer thread starts with this, followed by the servlet's name. */
     static final String TIMER_THREAD_PREFIX = "plasmid-timer-";
-    private static final Logger LOG = LoggerFactory.getLogger(PlasmidServlet.class);
 
     private final transient PlasmidHub givenHub;
     private final transient PlasmidServletOptions givenOptions;
@@ -159,7 +162,7 @@ public class PlasmidServlet extends HttpServlet {
     private transient LongPolls polls;
     private transient BodyIntake intake;
     private transient Endpoints endpoints;
-    private transient AuthThrottle throttle;
+    private transient Authentication authentication;
     private transient PlasmidServletOptions options;
 
     /** For web.xml: the hub comes from a ServletContext attribute, the options from init-params. */
@@ -200,7 +203,7 @@ public class PlasmidServlet extends HttpServlet {
         hub = givenHub != null ? givenHub : hubFromContext();
         options = givenOptions != null ? givenOptions : InitParams.options(getServletConfig());
         cors = new Cors(options.corsAllowedOrigins());
-        throttle = AuthThrottle.of(options);
+        authentication = new Authentication(hub, options);
         timer = newTimer(getServletName());
         polls = new LongPolls(options, timer);
         intake = new BodyIntake(options, timer);
@@ -252,9 +255,10 @@ public class PlasmidServlet extends HttpServlet {
      * Prepares for a graceful stop: answers every long-poll this servlet holds now, with what there is
      * (usually nothing new), and from then on answers long-polls at once instead of holding them; the
      * clients simply poll again. Everything else is served as before. A container that stops gracefully
-     * waits for the requests in flight, and a long-poll may wait up to 60 s for a change, so call this
-     * as the stop begins (the standalone plasmidctl server does), or held polls hold the stop up until
-     * the container's stop timeout cuts them off. Harmless to call more than once.
+     * waits for the requests in flight, and a long-poll may wait up to the
+     * {@link PlasmidServletOptions#maxWait() maximum wait} for a change, so call this as the stop begins
+     * (the standalone plasmidctl server does), or held polls hold the stop up until they end by
+     * themselves. Harmless to call more than once.
      */
     public void answerHeldPolls() {
         if (polls != null) {
@@ -277,7 +281,7 @@ public class PlasmidServlet extends HttpServlet {
             } else if (match.route() == null) {
                 ex.send(Answers.methodNotAllowed(match.allowedMethods()));
             } else {
-                async = Responder.run(ex, () -> endpoints.serve(ex, authenticate(ex), match.route()));
+                async = Responder.run(ex, () -> endpoints.serve(ex, authentication.check(ex), match.route()));
             }
         } finally {
             if (!async) {
@@ -309,61 +313,6 @@ public class PlasmidServlet extends HttpServlet {
         }
         ex.response().setHeader("Allow", String.join(", ", allow));
         ex.response().setStatus(HttpServletResponse.SC_NO_CONTENT);
-    }
-
-    /**
-     * Checks the request's credentials, unless its access token or client address has used up its failed
-     * attempts ({@link AuthThrottle}): then it is answered 429 and the secret is not even checked.
-     */
-    private ClientSession authenticate(Exchange ex) throws RequestException {
-        Optional<BasicCredentials> credentials = BasicCredentials.parse(ex.request().getHeader("Authorization"));
-        if (credentials.isEmpty()) {
-            throw new RequestException(Answers.unauthorized());
-        }
-        String access = credentials.get().access();
-        AuthThrottle.Attempt attempt;
-        try {
-            attempt = throttle.begin(access, ex.request().getRemoteAddr());
-        } catch (AuthThrottle.Refused e) {
-            throw new RequestException(Answers.throttled(e.retryAfterSeconds()));
-        }
-        AuthThrottle.Outcome outcome = AuthThrottle.Outcome.ABANDONED; // if the check itself fails
-        try {
-            Optional<ClientSession> session = hub.authenticate(access, credentials.get().secret());
-            outcome = session.isPresent() ? AuthThrottle.Outcome.SUCCEEDED : AuthThrottle.Outcome.FAILED;
-            if (session.isEmpty()) {
-                throw new RequestException(Answers.unauthorized());
-            }
-            ex.authenticated(session.get().access());
-            return session.get();
-        } finally {
-            Set<AuthThrottle.Limit> blocked = attempt.settle(outcome);
-            if (!blocked.isEmpty()) {
-                warnBlocked(ex, access, blocked);
-            }
-        }
-    }
-
-    /** Says who is throttled; an access token is named only if it is an account (never a mistyped secret). */
-    private void warnBlocked(Exchange ex, String access, Set<AuthThrottle.Limit> blocked) {
-        String window = options.authFailureWindow().toSeconds() + " s";
-        if (blocked.contains(AuthThrottle.Limit.ADDRESS)) {
-            LOG.warn("authentication throttled: client address {} had {} failed attempts within {}; it is refused "
-                    + "(429) until that window ends", ex.request().getRemoteAddr(), options.maxAuthFailuresPerAddress(),
-                    window);
-        }
-        if (blocked.contains(AuthThrottle.Limit.ACCESS)) {
-            boolean account;
-            try {
-                account = hub.accounts().exists(access);
-            } catch (RuntimeException e) {
-                account = false;
-            }
-            LOG.warn("authentication throttled: {} had {} failed attempts within {} (the last from {}); it is "
-                    + "refused (429) until that window ends, except from addresses it has authenticated from",
-                    account ? "access token " + access : "an unknown access token",
-                    options.maxAuthFailuresPerAccess(), window, ex.request().getRemoteAddr());
-        }
     }
 
     /** The path under the servlet; a servlet mapped as the default servlet ({@code /}) has no path info. */

@@ -51,7 +51,7 @@ public final class PlasmidServletOptions {
     /** Default of {@link Builder#bodyRateGracePeriod}, in seconds: {@value}. */
     public static final int DEFAULT_BODY_RATE_GRACE_SECONDS = 10;
     static final Option<Duration> BODY_RATE_GRACE_PERIOD = Option.seconds("bodyRateGracePeriod",
-            "body-rate-grace-seconds", Duration.ofSeconds(DEFAULT_BODY_RATE_GRACE_SECONDS), Duration.ZERO,
+            "body-rate-grace-seconds", Duration.ofSeconds(DEFAULT_BODY_RATE_GRACE_SECONDS), Duration.ofSeconds(1),
             Duration.ofHours(1), "how long a request body may arrive at any rate, in seconds");
 
     /** Default of {@link Builder#bodyDeadline}, in seconds: {@value}. */
@@ -348,7 +348,7 @@ public final class PlasmidServletOptions {
 
         /**
          * @param grace how long a request body may arrive at any rate before its average rate must reach
-         *     {@link #minBodyBytesPerSecond}, from 0 to 1 hour (default
+         *     {@link #minBodyBytesPerSecond}, from 1 second (a rate over less means little) to 1 hour (default
          *     {@value PlasmidServletOptions#DEFAULT_BODY_RATE_GRACE_SECONDS} seconds)
          * @return this builder
          * @throws IllegalArgumentException if {@code grace} is out of range

@@ -14,7 +14,7 @@ import org.plasmid.core.PullResult;
  * permission-checked {@link ClientSession}, and writes the answer. No sync rule lives here.
  */
 final class Endpoints {
-    /** Longest long-poll, in seconds (PROTOCOL.md §4). */
+    /** Longest wait a client may ask for, in seconds (PROTOCOL.md §4); the hold is at most the maximum wait. */
     static final int MAX_WAIT_SECONDS = 60;
 
     private final PlasmidHub hub;

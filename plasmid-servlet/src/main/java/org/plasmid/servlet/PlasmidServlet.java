@@ -145,9 +145,11 @@ public class PlasmidServlet extends HttpServlet {
     /** Init-param of {@link PlasmidServletOptions.Builder#corsAllowedOrigins}. */
     public static final String CORS_ALLOWED_ORIGINS_PARAM = PlasmidServletOptions.CORS_ALLOWED_ORIGINS.param();
     /** Init-param of {@link PlasmidServletOptions.Builder#maxAuthFailuresPerAccess}. */
-    public static final String AUTH_FAILURES_PER_ACCESS_PARAM = PlasmidServletOptions.MAX_AUTH_FAILURES_PER_ACCESS.param();
+    public static final String AUTH_FAILURES_PER_ACCESS_PARAM =
+            PlasmidServletOptions.MAX_AUTH_FAILURES_PER_ACCESS.param();
     /** Init-param of {@link PlasmidServletOptions.Builder#maxAuthFailuresPerAddress}. */
-    public static final String AUTH_FAILURES_PER_ADDRESS_PARAM = PlasmidServletOptions.MAX_AUTH_FAILURES_PER_ADDRESS.param();
+    public static final String AUTH_FAILURES_PER_ADDRESS_PARAM =
+            PlasmidServletOptions.MAX_AUTH_FAILURES_PER_ADDRESS.param();
     /** Init-param of {@link PlasmidServletOptions.Builder#authFailureWindow}. */
     public static final String AUTH_FAILURE_WINDOW_SECONDS_PARAM = PlasmidServletOptions.AUTH_FAILURE_WINDOW.param();
 

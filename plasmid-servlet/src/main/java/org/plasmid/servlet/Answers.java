@@ -194,6 +194,18 @@ final class Answers {
         });
     }
 
+    /**
+     * @param message why the body was too slow
+     * @return 408 with reason {@code timeout} and {@code Connection: close}: the request body did not
+     *     arrive in time (the rest of it will not be read, so the connection cannot be reused)
+     */
+    static Answer timeout(String message) {
+        return answer(408, Map.of("Connection", "close"), g -> {
+            g.writeStringField("error", message);
+            g.writeStringField("reason", "timeout");
+        });
+    }
+
     /** @return 413 with reason {@code toolarge} */
     static Answer tooLarge(String message) {
         return error(413, "toolarge", message);
@@ -212,8 +224,17 @@ final class Answers {
      * @return 429 with {@code Retry-After} and reason {@code throttled}: too many failed authentications
      */
     static Answer throttled(long retryAfterSeconds) {
+        return throttled(retryAfterSeconds, "too many failed authentications; retry later");
+    }
+
+    /**
+     * @param retryAfterSeconds whole seconds until the client may try again (at least 1)
+     * @param message what was done too often
+     * @return 429 with {@code Retry-After} and reason {@code throttled}
+     */
+    static Answer throttled(long retryAfterSeconds, String message) {
         return answer(429, Map.of("Retry-After", Long.toString(Math.max(1, retryAfterSeconds))), g -> {
-            g.writeStringField("error", "too many failed authentications; retry later");
+            g.writeStringField("error", message);
             g.writeStringField("reason", "throttled");
         });
     }

@@ -47,12 +47,9 @@ final class AuthThrottle {
     /** Keys longer than this are cut (tokens are at most 128 characters; longer ones are invalid anyway). */
     private static final int MAX_KEY_LENGTH = 129;
 
-    private final int maxPerAccess;
-    private final int maxPerAddress;
-    private final long windowNanos;
     private final Ticker ticker;
-    private final Cache<String, Counter> byAccess;
-    private final Cache<String, Counter> byAddress;
+    private final WindowCounts byAccess;
+    private final WindowCounts byAddress;
     private final Cache<String, Boolean> known;
 
     /** What happened to an attempt whose secret was checked, or could not be. */
@@ -73,17 +70,6 @@ final class AuthThrottle {
         ADDRESS
     }
 
-    /** The count of one token or address within its window. Guarded by the cache's map (compute). */
-    private static final class Counter {
-        long windowStart;
-        int failures;
-        int pending;
-
-        Counter(long now) {
-            this.windowStart = now;
-        }
-    }
-
     /**
      * @param maxPerAccess failed attempts allowed per token and window
      * @param maxPerAddress failed attempts allowed per client address and window
@@ -92,14 +78,9 @@ final class AuthThrottle {
      * @param ticker the clock (tests pass a fake one)
      */
     AuthThrottle(int maxPerAccess, int maxPerAddress, Duration window, int maxTracked, Ticker ticker) {
-        this.maxPerAccess = maxPerAccess;
-        this.maxPerAddress = maxPerAddress;
-        this.windowNanos = window.toNanos();
         this.ticker = ticker;
-        this.byAccess = CacheBuilder.newBuilder().maximumSize(maxTracked).expireAfterWrite(window).ticker(ticker)
-                .build();
-        this.byAddress = CacheBuilder.newBuilder().maximumSize(maxTracked).expireAfterWrite(window).ticker(ticker)
-                .build();
+        this.byAccess = new WindowCounts(maxPerAccess, window, maxTracked, ticker);
+        this.byAddress = new WindowCounts(maxPerAddress, window, maxTracked, ticker);
         this.known = CacheBuilder.newBuilder().maximumSize(maxTracked)
                 .expireAfterAccess(Duration.ofHours(KNOWN_HOURS)).ticker(ticker).build();
     }
@@ -136,10 +117,10 @@ final class AuthThrottle {
             }
             settled = true;
             Set<Limit> blocked = EnumSet.noneOf(Limit.class);
-            if (settleCounter(byAddress, address, outcome, maxPerAddress)) {
+            if (byAddress.settle(address, outcome == Outcome.FAILED)) {
                 blocked.add(Limit.ADDRESS);
             }
-            if (countsForAccess && settleCounter(byAccess, access, outcome, maxPerAccess)) {
+            if (countsForAccess && byAccess.settle(access, outcome == Outcome.FAILED)) {
                 blocked.add(Limit.ACCESS);
             }
             if (outcome == Outcome.SUCCEEDED) {
@@ -178,60 +159,17 @@ final class AuthThrottle {
         String addressKey = addressKey(remoteAddress);
         boolean countsForAccess = known.getIfPresent(pair(accessKey, addressKey)) == null;
         long now = ticker.read();
-        long wait = admit(byAddress, addressKey, maxPerAddress, now);
+        long wait = byAddress.admit(addressKey, now);
         if (wait == 0 && countsForAccess) {
-            wait = admit(byAccess, accessKey, maxPerAccess, now);
+            wait = byAccess.admit(accessKey, now);
             if (wait > 0) {
-                release(byAddress, addressKey); // refused before checking: it costs the address nothing
+                byAddress.release(addressKey); // refused before checking: it costs the address nothing
             }
         }
         if (wait > 0) {
             throw new Refused(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L)));
         }
         return new Attempt(accessKey, addressKey, countsForAccess);
-    }
-
-    /** Counts a pending attempt if the key has attempts left; else answers the nanoseconds to wait. */
-    private long admit(Cache<String, Counter> counters, String key, int max, long now) {
-        long[] wait = new long[1];
-        counters.asMap().compute(key, (k, c) -> {
-            Counter counter = c == null ? new Counter(now) : c;
-            if (now - counter.windowStart >= windowNanos) {
-                counter.windowStart = now;
-                counter.failures = 0;
-            }
-            if (counter.failures + counter.pending >= max) {
-                // used up by failures: wait out the window; by attempts still being checked: a moment
-                wait[0] = counter.failures >= max ? counter.windowStart + windowNanos - now : 1;
-                return counter;
-            }
-            if (counter.failures == 0 && counter.pending == 0) {
-                counter.windowStart = now; // the window starts with this attempt
-            }
-            counter.pending++;
-            return counter;
-        });
-        return wait[0];
-    }
-
-    private static void release(Cache<String, Counter> counters, String key) {
-        counters.asMap().computeIfPresent(key, (k, c) -> {
-            c.pending = Math.max(0, c.pending - 1);
-            return c;
-        });
-    }
-
-    private boolean settleCounter(Cache<String, Counter> counters, String key, Outcome outcome, int max) {
-        boolean[] blocked = new boolean[1];
-        counters.asMap().computeIfPresent(key, (k, c) -> {
-            c.pending = Math.max(0, c.pending - 1);
-            if (outcome == Outcome.FAILED) {
-                c.failures++;
-                blocked[0] = c.failures == max;
-            }
-            return c;
-        });
-        return blocked[0];
     }
 
     /** @return how many tokens, addresses and known pairs are remembered (for tests and monitoring) */

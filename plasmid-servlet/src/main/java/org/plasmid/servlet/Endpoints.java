@@ -14,19 +14,21 @@ import org.plasmid.core.PullResult;
  * permission-checked {@link ClientSession}, and writes the answer. No sync rule lives here.
  */
 final class Endpoints {
-    /** Longest long-poll, in seconds (PROTOCOL.md §4). */
+    /** Longest wait a client may ask for, in seconds (PROTOCOL.md §4); the hold is at most the maximum wait. */
     static final int MAX_WAIT_SECONDS = 60;
 
     private final PlasmidHub hub;
-    private final PlasmidServletOptions options;
     private final RequestBodies bodies;
     private final LongPolls polls;
+    private final BodyIntake intake;
+    private final GuestThrottle guests;
 
-    Endpoints(PlasmidHub hub, PlasmidServletOptions options, LongPolls polls) {
+    Endpoints(PlasmidHub hub, PlasmidServletOptions options, LongPolls polls, BodyIntake intake) {
         this.hub = hub;
-        this.options = options;
         this.bodies = new RequestBodies(options);
         this.polls = polls;
+        this.intake = intake;
+        this.guests = GuestThrottle.of(options);
     }
 
     /**
@@ -49,21 +51,23 @@ final class Endpoints {
             case PULL:
                 return pull(ex, session, route.param(0), route.param(1));
             case PUSH:
-                RequestBodies.Push push = bodies.push(body(ex));
-                ex.send(Answers.pushed(session.push(route.param(0), push.lastRevision(), push.changes(),
-                        push.pushId()), push.lastRevision()));
-                return false;
+                return intake.read(ex, body -> {
+                    RequestBodies.Push push = bodies.push(body);
+                    ex.send(Answers.pushed(session.push(route.param(0), push.lastRevision(), push.changes(),
+                            push.pushId()), push.lastRevision()));
+                });
             case CREATE_CREDENTIALS:
-                ex.send(createCredentials(session, bodies.strings(body(ex), Set.of("access", "secret", "type"))));
-                return false;
+                return intake.read(ex, body -> ex.send(createCredentials(ex, session,
+                        bodies.strings(body, Set.of("access", "secret", "type")))));
             case LIST_GRANTS:
                 ex.send(Answers.grants(session.grants(route.param(0))));
                 return false;
             case GRANT:
-                Map<String, String> g = bodies.strings(body(ex), Set.of("permission", "resource", "value"));
-                ex.send(Answers.account(session.grant(route.param(0), g.get("permission"), g.get("resource"),
-                        g.get("value"))));
-                return false;
+                return intake.read(ex, body -> {
+                    Map<String, String> g = bodies.strings(body, Set.of("permission", "resource", "value"));
+                    ex.send(Answers.account(session.grant(route.param(0), g.get("permission"), g.get("resource"),
+                            g.get("value"))));
+                });
             case REVOKE:
                 ex.send(Answers.account(session.revoke(route.param(0), route.param(1), route.param(2))));
                 return false;
@@ -91,26 +95,24 @@ final class Endpoints {
         return answer.run();
     }
 
-    private static Answer createCredentials(ClientSession session, Map<String, String> f) {
+    /** {@code POST a/}; guests only as many per client address and window as {@link GuestThrottle} allows. */
+    private Answer createCredentials(Exchange ex, ClientSession session, Map<String, String> f)
+            throws RequestException {
         String type = f.get("type");
-        if (type != null && !type.equals("guest")) {
+        if (type == null) {
+            return Answers.account(session.createCredentials(f.get("access"), f.get("secret"), false));
+        }
+        if (!type.equals("guest")) {
             return Answers.refused(AccountResult.Refusal.INVALID, "type must be \"guest\" or absent");
         }
-        return Answers.account(session.createCredentials(f.get("access"), f.get("secret"), type != null));
-    }
-
-    /**
-     * Reads the whole body. A body that cannot be read whole (cut short before its declared length or
-     * last chunk, broken chunked encoding, a client that stalls) is a 400 with a JSON body, as every
-     * refusal is; if the client has gone, writing that answer fails in turn and nobody is told.
-     */
-    private BodyReader.Body body(Exchange ex) throws IOException, RequestException {
+        GuestThrottle.Creation creation = guests.begin(ex.request().getRemoteAddr());
+        boolean created = false;
         try {
-            return BodyReader.read(ex.request().getInputStream(), ex.request().getContentLengthLong(),
-                    options.maxBodyBytes());
-        } catch (IOException e) {
-            throw RequestException.badRequest("the request body could not be read whole (cut short, broken "
-                    + "chunked encoding, or too slow)");
+            AccountResult result = session.createCredentials(f.get("access"), f.get("secret"), true);
+            created = result.succeeded();
+            return Answers.account(result);
+        } finally {
+            creation.settle(created);
         }
     }
 

@@ -2,11 +2,11 @@ package org.plasmid.servlet;
 
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 
-/** Reads {@link PlasmidServletOptions} from servlet init-params, for servlets declared in web.xml. */
+/**
+ * Reads {@link PlasmidServletOptions} from servlet init-params, for servlets declared in web.xml: one
+ * init-param per option ({@link PlasmidServletOptions#ALL}); an absent or blank one keeps the default.
+ */
 final class InitParams {
     private InitParams() {
     }
@@ -18,55 +18,26 @@ final class InitParams {
      */
     static PlasmidServletOptions options(ServletConfig config) throws ServletException {
         PlasmidServletOptions.Builder b = PlasmidServletOptions.builder();
-        String name = null;
+        for (Option<?> option : PlasmidServletOptions.ALL) {
+            String text = config.getInitParameter(option.param());
+            if (text != null && !text.isBlank()) {
+                try {
+                    read(b, option, text);
+                } catch (IllegalArgumentException e) {
+                    throw new ServletException("PlasmidServlet " + config.getServletName() + ": invalid init-param "
+                            + option.param() + " (" + option.doc() + "): " + e.getMessage(), e);
+                }
+            }
+        }
         try {
-            name = PlasmidServlet.MAX_BODY_BYTES_PARAM;
-            String v = config.getInitParameter(name);
-            if (v != null) {
-                b.maxBodyBytes(Long.parseLong(v.trim()));
-            }
-            name = PlasmidServlet.MAX_VALUE_BYTES_PARAM;
-            v = config.getInitParameter(name);
-            if (v != null) {
-                b.maxValueBytes(Integer.parseInt(v.trim()));
-            }
-            name = PlasmidServlet.MAX_DEPTH_PARAM;
-            v = config.getInitParameter(name);
-            if (v != null) {
-                b.maxDepth(Integer.parseInt(v.trim()));
-            }
-            name = PlasmidServlet.MAX_HELD_POLLS_PARAM;
-            v = config.getInitParameter(name);
-            if (v != null) {
-                b.maxHeldPolls(Integer.parseInt(v.trim()));
-            }
-            name = PlasmidServlet.CORS_ALLOWED_ORIGINS_PARAM;
-            v = config.getInitParameter(name);
-            if (v != null && !v.isBlank()) {
-                List<String> origins = Arrays.stream(v.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
-                b.corsAllowedOrigins(origins);
-            }
-            name = PlasmidServlet.AUTH_FAILURES_PER_ACCESS_PARAM;
-            v = config.getInitParameter(name);
-            if (v != null) {
-                b.maxAuthFailuresPerAccess(Integer.parseInt(v.trim()));
-            }
-            name = PlasmidServlet.AUTH_FAILURES_PER_ADDRESS_PARAM;
-            v = config.getInitParameter(name);
-            if (v != null) {
-                b.maxAuthFailuresPerAddress(Integer.parseInt(v.trim()));
-            }
-            name = PlasmidServlet.AUTH_FAILURE_WINDOW_SECONDS_PARAM;
-            v = config.getInitParameter(name);
-            if (v != null) {
-                b.authFailureWindow(Duration.ofSeconds(Long.parseLong(v.trim())));
-            }
-            name = null;
             return b.build();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            String what = name == null ? "the init-params" : "init-param " + name;
-            throw new ServletException("PlasmidServlet " + config.getServletName() + ": invalid " + what + ": "
+        } catch (IllegalStateException e) {
+            throw new ServletException("PlasmidServlet " + config.getServletName() + ": invalid init-params: "
                     + e.getMessage(), e);
         }
+    }
+
+    private static <T> void read(PlasmidServletOptions.Builder b, Option<T> option, String text) {
+        b.set(option, option.read(text));
     }
 }

@@ -4,14 +4,15 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import java.io.IOException;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.plasmid.core.PlasmidHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,63 +20,86 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds long-poll pulls ({@code ?wait=S}) until the database passes the client's revision or the wait
  * runs out, without holding a thread: the request goes asynchronous and is answered from the
- * container's pool when {@link PlasmidHub#awaitChange} completes (a push landed) or its timeout fires.
- * At most {@code maxHeldPolls} are held at once; beyond that requests are answered 503 at once.
+ * container's pool when {@link PlasmidHub#awaitChange} completes (a push landed) or the wait runs out.
+ * A wait is never longer than the configured maximum (below the container's idle timeout, so that no
+ * held poll is cut without an answer); its end is watched by the servlet's own timer thread, not the
+ * JDK's shared {@code CompletableFuture} delay thread, which would outlive the web application.
+ * At most {@code maxHeldPolls} are held at once, and fewer per access token and per client address
+ * ({@link PollCounts}); beyond a cap requests are answered 503 at once.
  * Once {@link #wakeAll()} was called (the server is stopping) none is held: a stop waits for requests
- * in flight, and a poll waiting up to 60 s for a change would hold it up.
+ * in flight, and a poll waiting up to the maximum wait for a change would hold it up.
  */
 final class LongPolls {
     private static final Logger LOG = LoggerFactory.getLogger(LongPolls.class);
     /** Extra time the container allows past the wait before it times the request out itself. */
     private static final long CONTAINER_GRACE_MILLIS = 30_000;
 
-    private final int max;
-    private final AtomicInteger held = new AtomicInteger();
-    private final Set<CompletableFuture<Long>> waiting = ConcurrentHashMap.newKeySet();
+    private final PollCounts counts;
+    private final long maxWaitMillis;
+    private final ScheduledExecutorService timer;
+    /** The waits of the polls held, each with its place in the counts. */
+    private final ConcurrentHashMap<CompletableFuture<Long>, PollCounts.Slot> waiting = new ConcurrentHashMap<>();
     private final AtomicBoolean warnedBlocking = new AtomicBoolean();
     private volatile boolean stopping;
 
-    LongPolls(int max) {
-        this.max = max;
+    /**
+     * @param options the servlet's options: the caps and the longest wait
+     * @param timer the servlet's timer, which ends the waits
+     */
+    LongPolls(PlasmidServletOptions options, ScheduledExecutorService timer) {
+        this.counts = new PollCounts(options.maxHeldPolls(), options.maxHeldPollsPerAccess(),
+                options.maxHeldPollsPerAddress());
+        this.maxWaitMillis = options.maxWait().toMillis();
+        this.timer = timer;
     }
 
     /** @return how many polls are held right now */
     int held() {
-        return held.get();
+        return counts.held();
+    }
+
+    /** @return how many access tokens and client addresses the caps count right now (0 when none is held) */
+    int tracked() {
+        return counts.tracked();
     }
 
     /**
      * Waits for a change before answering a pull.
      *
-     * @param exchange the request
+     * @param exchange the request, authenticated
      * @param hub the hub
      * @param database the database (it exists)
      * @param since the client's revision
-     * @param waitMillis how long to wait at most
+     * @param waitMillis how long the client asked to wait at most (held no longer than the maximum wait)
      * @param answer answers the pull once the wait is over
      * @return true if the request went asynchronous (it is answered later); false if the caller must
      *     answer now: the server is stopping, or the servlet is not registered with async support (this
      *     thread waited then)
-     * @throws RequestException 503 if too many polls are held already
+     * @throws RequestException 503 if too many polls are held already, in all, by the request's access
+     *     token, or from its client address
      */
     boolean hold(Exchange exchange, PlasmidHub hub, String database, long since, long waitMillis,
             Responder.Action answer) throws RequestException {
         if (stopping) {
             return false;
         }
-        if (held.incrementAndGet() > max) {
-            held.decrementAndGet();
-            throw new RequestException(Answers.unavailable("too many long-polls are waiting; retry later"));
-        }
+        PollCounts.Slot slot = counts.acquire(exchange.access(), exchange.request().getRemoteAddr());
+        long holdMillis = Math.min(waitMillis, maxWaitMillis);
         CompletableFuture<Long> change;
         try {
             change = hub.awaitChange(database, since);
-            change.completeOnTimeout(-1L, waitMillis, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            held.decrementAndGet();
+            slot.release();
             throw e;
         }
-        waiting.add(change);
+        waiting.put(change, slot);
+        try {
+            ScheduledFuture<?> timeout = timer.schedule(() -> change.complete(-1L), holdMillis, TimeUnit.MILLISECONDS);
+            change.whenComplete((r, f) -> timeout.cancel(false)); // frees the timer's queue at once
+        } catch (RejectedExecutionException e) { // the servlet is being destroyed: answer now
+            release(change);
+            return false;
+        }
         if (stopping) {
             change.complete(-1L); // wakeAll ran while this poll was being set up
         }
@@ -90,7 +114,7 @@ final class LongPolls {
             release(change);
             throw e;
         }
-        async.setTimeout(waitMillis + CONTAINER_GRACE_MILLIS);
+        async.setTimeout(holdMillis + CONTAINER_GRACE_MILLIS);
         AtomicBoolean answered = new AtomicBoolean();
         Runnable answerNow = () -> {
             if (answered.compareAndSet(false, true)) {
@@ -117,8 +141,8 @@ final class LongPolls {
 
             @Override
             public void onError(AsyncEvent event) {
-                answered.set(true); // the container ends the request
-                change.cancel(false);
+                answered.set(true); // the container ends the request (the client has gone, say)
+                release(change);
             }
 
             @Override
@@ -144,7 +168,7 @@ final class LongPolls {
      */
     void wakeAll() {
         stopping = true;
-        for (CompletableFuture<Long> f : waiting) {
+        for (CompletableFuture<Long> f : waiting.keySet()) {
             f.complete(-1L);
         }
     }
@@ -159,15 +183,16 @@ final class LongPolls {
         } catch (CancellationException | CompletionException e) {
             // the hub closed or the wait was ended: the pull that follows says what there is
         } finally {
-            waiting.remove(change);
-            held.decrementAndGet();
+            release(change);
         }
     }
 
+    /** Ends a poll's wait and gives back its place in the counts; every way a poll ends comes here. */
     private void release(CompletableFuture<Long> change) {
-        if (waiting.remove(change)) {
+        PollCounts.Slot slot = waiting.remove(change);
+        if (slot != null) {
             change.cancel(false);
-            held.decrementAndGet();
+            slot.release();
         }
     }
 }

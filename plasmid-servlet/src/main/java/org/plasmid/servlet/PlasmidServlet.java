@@ -9,12 +9,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import org.plasmid.core.ClientSession;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.plasmid.core.PlasmidHub;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves a {@link PlasmidHub} over the Plasmid Sync wire protocol, version 1 (PROTOCOL.md), so that
@@ -33,22 +30,90 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Registration</h2>
  * Register it with async support ({@code asyncSupported=true}), so that long-poll pulls
- * ({@code ?wait=S}) wait without holding a thread. Without it they still work, holding a thread each.
+ * ({@code ?wait=S}) wait, and request bodies arrive, without holding a thread. Without it both still
+ * work, holding a thread each: a long-poll for its wait, a body until it has arrived (its pace is then
+ * checked only between reads, so a client that stalls altogether is ended by the container's idle
+ * timeout rather than the body deadline).
  *
  * <h2>Options</h2>
  * Limits, the long-poll cap, CORS and the authentication throttle come from {@link PlasmidServletOptions}
- * given to the constructor, or else from the init-params {@value #MAX_BODY_BYTES_PARAM},
- * {@value #MAX_VALUE_BYTES_PARAM}, {@value #MAX_DEPTH_PARAM}, {@value #MAX_HELD_POLLS_PARAM},
- * {@value #CORS_ALLOWED_ORIGINS_PARAM} (a comma-separated list of origins, or {@code *}),
- * {@value #AUTH_FAILURES_PER_ACCESS_PARAM}, {@value #AUTH_FAILURES_PER_ADDRESS_PARAM} and
- * {@value #AUTH_FAILURE_WINDOW_SECONDS_PARAM}.
+ * given to the constructor, or else from these servlet init-params (an absent or blank one keeps its
+ * default; an invalid one fails {@link #init()} with a {@link ServletException} naming it):
+ * <table>
+ *   <caption>Init-params</caption>
+ *   <tr><th>init-param</th><th>default</th><th>sets</th></tr>
+ *   <tr><td>{@code max-body-bytes}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_BODY_BYTES}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxBodyBytes largest request body} (413 beyond)</td></tr>
+ *   <tr><td>{@code max-value-bytes}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_VALUE_BYTES}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxValueBytes largest value in a push} (413 beyond)</td></tr>
+ *   <tr><td>{@code max-objects-per-push}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_OBJECTS_PER_PUSH}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxObjectsPerPush most objects in one push} (413
+ *       beyond)</td></tr>
+ *   <tr><td>{@code max-depth}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_DEPTH}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxDepth deepest nesting inside a value} (400 beyond)</td></tr>
+ *   <tr><td>{@code min-body-bytes-per-second}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_MIN_BODY_BYTES_PER_SECOND}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#minBodyBytesPerSecond slowest average rate of a request body}
+ *       once the grace period is over (408 below; 0: none)</td></tr>
+ *   <tr><td>{@code body-rate-grace-seconds}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_BODY_RATE_GRACE_SECONDS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#bodyRateGracePeriod how long a body may arrive at any
+ *       rate}</td></tr>
+ *   <tr><td>{@code body-deadline-seconds}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_BODY_DEADLINE_SECONDS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#bodyDeadline longest a request body may take} (408
+ *       beyond)</td></tr>
+ *   <tr><td>{@code max-held-polls}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxHeldPolls long-polls held at once} (503 beyond)</td></tr>
+ *   <tr><td>{@code max-held-polls-per-access}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS_PER_ACCESS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxHeldPollsPerAccess long-polls one access token holds}
+ *       (503 beyond)</td></tr>
+ *   <tr><td>{@code max-held-polls-per-address}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS_PER_ADDRESS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxHeldPollsPerAddress long-polls one client address holds}
+ *       (503 beyond; high, because behind a reverse proxy all clients share its address)</td></tr>
+ *   <tr><td>{@code max-wait-seconds}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_WAIT_SECONDS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxWait the longest a long-poll is held}; keep it below
+ *       the container's idle timeout</td></tr>
+ *   <tr><td>{@code cors-allowed-origins}</td><td>none: CORS off</td>
+ *       <td>{@link PlasmidServletOptions.Builder#corsAllowedOrigins origins allowed by CORS},
+ *       comma-separated, or {@code *}</td></tr>
+ *   <tr><td>{@code auth-failures-per-access}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_MAX_AUTH_FAILURES_PER_ACCESS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxAuthFailuresPerAccess failed authentications per access
+ *       token} and window (429 beyond)</td></tr>
+ *   <tr><td>{@code auth-failures-per-address}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxAuthFailuresPerAddress failed authentications per client
+ *       address} and window (429 beyond)</td></tr>
+ *   <tr><td>{@code auth-failure-window-seconds}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_AUTH_FAILURE_WINDOW_SECONDS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#authFailureWindow the window of the authentication
+ *       limits}</td></tr>
+ *   <tr><td>{@code guests-per-address}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_GUESTS_PER_ADDRESS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#maxGuestsPerAddress guest accounts created per client
+ *       address} and window (429 beyond)</td></tr>
+ *   <tr><td>{@code guest-window-seconds}</td><td>{@value PlasmidServletOptions#DEFAULT_GUEST_WINDOW_SECONDS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#guestWindow the window of the guest creation limit}</td></tr>
+ * </table>
+ * A request body that arrives slower than its minimum rate once the grace period is over, or not whole
+ * by its deadline, is answered 408 with {@code {"error", "reason": "timeout"}} and
+ * {@code Connection: close}, and its connection is closed; a long-poll beyond a cap is answered 503 with
+ * {@code Retry-After}; a guest creation beyond its address's limit, 429 with {@code Retry-After} and
+ * {@code {"error", "reason": "throttled"}}. A {@code ?wait} of up to 60 seconds is accepted (older clients
+ * ask for that), but a poll is held no longer than the maximum wait: keep that below the container's
+ * idle timeout (Jetty's default is 30 s), which the servlet cannot read, or a held poll may be cut
+ * without an answer. The servlet keeps one daemon timer thread (it ends waits and watches slow bodies),
+ * started by {@link #init()} and ended by {@link #destroy()}.
  *
  * <h2>Failed authentication is throttled</h2>
- * After {@link PlasmidServletOptions#maxAuthFailuresPerAccess() 10} failed authentications of one access
- * token, or {@link PlasmidServletOptions#maxAuthFailuresPerAddress() 30} from one client address, within
- * {@link PlasmidServletOptions#authFailureWindow() a minute}, further attempts are answered 429 with
+ * After {@value PlasmidServletOptions#DEFAULT_MAX_AUTH_FAILURES_PER_ACCESS} failed authentications of one
+ * access token, or {@value PlasmidServletOptions#DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS} from one client
+ * address, within {@value PlasmidServletOptions#DEFAULT_AUTH_FAILURE_WINDOW_SECONDS} seconds (by default),
+ * further attempts are answered 429 with
  * {@code Retry-After} (seconds) and {@code {"error", "reason": "throttled"}}, without checking the secret,
- * until that minute is over; then they are checked again, so nobody is locked out for good. Addresses
+ * until that window is over; then they are checked again, so nobody is locked out for good. Addresses
  * a token has authenticated from in the last day are exempt from its per-token limit, so guessing its
  * secret from elsewhere does not lock its owner's devices out. Unknown tokens are counted exactly like
  * existing ones. Memory is bounded (at most 100,000 tokens and addresses are tracked). The address is
@@ -68,32 +133,38 @@ public class PlasmidServlet extends HttpServlet {
     public static final String HUB_ATTRIBUTE = "org.plasmid.hub";
     /** Servlet init-param naming another ServletContext attribute to take the hub from. */
     public static final String HUB_ATTRIBUTE_PARAM = "hub-attribute";
-    /** Servlet init-param: the largest request body in bytes (default 16 MiB). */
-    public static final String MAX_BODY_BYTES_PARAM = "max-body-bytes";
-    /** Servlet init-param: the largest value in a push in bytes (default 1 MiB). */
-    public static final String MAX_VALUE_BYTES_PARAM = "max-value-bytes";
-    /** Servlet init-param: the deepest nesting inside a value (default 64). */
-    public static final String MAX_DEPTH_PARAM = "max-depth";
-    /** Servlet init-param: the most long-polls held at once (default 10,000). */
-    public static final String MAX_HELD_POLLS_PARAM = "max-held-polls";
-    /** Servlet init-param: origins allowed by CORS, comma-separated, or {@code *} (default: CORS off). */
-    public static final String CORS_ALLOWED_ORIGINS_PARAM = "cors-allowed-origins";
-    /** Servlet init-param: failed authentications allowed per access token and window (default 10). */
-    public static final String AUTH_FAILURES_PER_ACCESS_PARAM = "auth-failures-per-access";
-    /** Servlet init-param: failed authentications allowed per client address and window (default 30). */
-    public static final String AUTH_FAILURES_PER_ADDRESS_PARAM = "auth-failures-per-address";
-    /** Servlet init-param: the window of the authentication limits, in seconds (default 60). */
-    public static final String AUTH_FAILURE_WINDOW_SECONDS_PARAM = "auth-failure-window-seconds";
+    // The init-params of the options, kept for code that names them; PlasmidServletOptions declares them all.
+    /** Init-param of {@link PlasmidServletOptions.Builder#maxBodyBytes}. */
+    public static final String MAX_BODY_BYTES_PARAM = PlasmidServletOptions.MAX_BODY_BYTES.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#maxValueBytes}. */
+    public static final String MAX_VALUE_BYTES_PARAM = PlasmidServletOptions.MAX_VALUE_BYTES.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#maxDepth}. */
+    public static final String MAX_DEPTH_PARAM = PlasmidServletOptions.MAX_DEPTH.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#maxHeldPolls}. */
+    public static final String MAX_HELD_POLLS_PARAM = PlasmidServletOptions.MAX_HELD_POLLS.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#corsAllowedOrigins}. */
+    public static final String CORS_ALLOWED_ORIGINS_PARAM = PlasmidServletOptions.CORS_ALLOWED_ORIGINS.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#maxAuthFailuresPerAccess}. */
+    public static final String AUTH_FAILURES_PER_ACCESS_PARAM =
+            PlasmidServletOptions.MAX_AUTH_FAILURES_PER_ACCESS.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#maxAuthFailuresPerAddress}. */
+    public static final String AUTH_FAILURES_PER_ADDRESS_PARAM =
+            PlasmidServletOptions.MAX_AUTH_FAILURES_PER_ADDRESS.param();
+    /** Init-param of {@link PlasmidServletOptions.Builder#authFailureWindow}. */
+    public static final String AUTH_FAILURE_WINDOW_SECONDS_PARAM = PlasmidServletOptions.AUTH_FAILURE_WINDOW.param();
 
-    private static final Logger LOG = LoggerFactory.getLogger(PlasmidServlet.class);
+    /** The name of the servlet's timer thread starts with this, followed by the servlet's name. */
+    static final String TIMER_THREAD_PREFIX = "plasmid-timer-";
 
     private final transient PlasmidHub givenHub;
     private final transient PlasmidServletOptions givenOptions;
     private transient PlasmidHub hub;
     private transient Cors cors;
+    private transient ScheduledThreadPoolExecutor timer;
     private transient LongPolls polls;
+    private transient BodyIntake intake;
     private transient Endpoints endpoints;
-    private transient AuthThrottle throttle;
+    private transient Authentication authentication;
     private transient PlasmidServletOptions options;
 
     /** For web.xml: the hub comes from a ServletContext attribute, the options from init-params. */
@@ -134,9 +205,11 @@ public class PlasmidServlet extends HttpServlet {
         hub = givenHub != null ? givenHub : hubFromContext();
         options = givenOptions != null ? givenOptions : InitParams.options(getServletConfig());
         cors = new Cors(options.corsAllowedOrigins());
-        throttle = AuthThrottle.of(options);
-        polls = new LongPolls(options.maxHeldPolls());
-        endpoints = new Endpoints(hub, options, polls);
+        authentication = new Authentication(hub, options);
+        timer = newTimer(getServletName());
+        polls = new LongPolls(options, timer);
+        intake = new BodyIntake(options, timer);
+        endpoints = new Endpoints(hub, options, polls, intake);
     }
 
     private PlasmidHub hubFromContext() throws ServletException {
@@ -152,19 +225,42 @@ public class PlasmidServlet extends HttpServlet {
                 + (value == null ? "" : "; the attribute holds a " + value.getClass().getName()));
     }
 
-    /** Wakes the long-polls still held so they are answered; the hub stays open. */
+    /**
+     * The servlet's one timer thread (a daemon), which ends long-poll waits; {@link #destroy()} ends it, so
+     * that a web application that stops leaves no thread of ours behind.
+     */
+    private static ScheduledThreadPoolExecutor newTimer(String servletName) {
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, TIMER_THREAD_PREFIX + servletName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        t.setRemoveOnCancelPolicy(true); // a poll answered early leaves nothing in the queue
+        return t;
+    }
+
+    /** Wakes the long-polls still held so they are answered, and ends the servlet's timer; the hub stays open. */
     @Override
     public void destroy() {
         answerHeldPolls();
+        if (timer != null) {
+            timer.shutdownNow();
+            try {
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
      * Prepares for a graceful stop: answers every long-poll this servlet holds now, with what there is
      * (usually nothing new), and from then on answers long-polls at once instead of holding them; the
      * clients simply poll again. Everything else is served as before. A container that stops gracefully
-     * waits for the requests in flight, and a long-poll may wait up to 60 s for a change, so call this
-     * as the stop begins (the standalone plasmidctl server does), or held polls hold the stop up until
-     * the container's stop timeout cuts them off. Harmless to call more than once.
+     * waits for the requests in flight, and a long-poll may wait up to the
+     * {@link PlasmidServletOptions#maxWait() maximum wait} for a change, so call this as the stop begins
+     * (the standalone plasmidctl server does), or held polls hold the stop up until they end by
+     * themselves. Harmless to call more than once.
      */
     public void answerHeldPolls() {
         if (polls != null) {
@@ -187,7 +283,7 @@ public class PlasmidServlet extends HttpServlet {
             } else if (match.route() == null) {
                 ex.send(Answers.methodNotAllowed(match.allowedMethods()));
             } else {
-                async = Responder.run(ex, () -> endpoints.serve(ex, authenticate(ex), match.route()));
+                async = Responder.run(ex, () -> endpoints.serve(ex, authentication.check(ex), match.route()));
             }
         } finally {
             if (!async) {
@@ -201,6 +297,16 @@ public class PlasmidServlet extends HttpServlet {
         return polls.held();
     }
 
+    /** @return how many request bodies are being read asynchronously right now (for tests and monitoring) */
+    int bodiesBeingRead() {
+        return intake.reading();
+    }
+
+    /** @return how many access tokens and client addresses the poll caps count now: 0 when none is held */
+    int pollCountsTracked() {
+        return polls.tracked();
+    }
+
     private void options(Exchange ex, List<String> methods, boolean corsAllowed) {
         List<String> allow = new ArrayList<>(methods);
         allow.add("OPTIONS");
@@ -209,61 +315,6 @@ public class PlasmidServlet extends HttpServlet {
         }
         ex.response().setHeader("Allow", String.join(", ", allow));
         ex.response().setStatus(HttpServletResponse.SC_NO_CONTENT);
-    }
-
-    /**
-     * Checks the request's credentials, unless its access token or client address has used up its failed
-     * attempts ({@link AuthThrottle}): then it is answered 429 and the secret is not even checked.
-     */
-    private ClientSession authenticate(Exchange ex) throws RequestException {
-        Optional<BasicCredentials> credentials = BasicCredentials.parse(ex.request().getHeader("Authorization"));
-        if (credentials.isEmpty()) {
-            throw new RequestException(Answers.unauthorized());
-        }
-        String access = credentials.get().access();
-        AuthThrottle.Attempt attempt;
-        try {
-            attempt = throttle.begin(access, ex.request().getRemoteAddr());
-        } catch (AuthThrottle.Refused e) {
-            throw new RequestException(Answers.throttled(e.retryAfterSeconds()));
-        }
-        AuthThrottle.Outcome outcome = AuthThrottle.Outcome.ABANDONED; // if the check itself fails
-        try {
-            Optional<ClientSession> session = hub.authenticate(access, credentials.get().secret());
-            outcome = session.isPresent() ? AuthThrottle.Outcome.SUCCEEDED : AuthThrottle.Outcome.FAILED;
-            if (session.isEmpty()) {
-                throw new RequestException(Answers.unauthorized());
-            }
-            ex.authenticated(session.get().access());
-            return session.get();
-        } finally {
-            Set<AuthThrottle.Limit> blocked = attempt.settle(outcome);
-            if (!blocked.isEmpty()) {
-                warnBlocked(ex, access, blocked);
-            }
-        }
-    }
-
-    /** Says who is throttled; an access token is named only if it is an account (never a mistyped secret). */
-    private void warnBlocked(Exchange ex, String access, Set<AuthThrottle.Limit> blocked) {
-        String window = options.authFailureWindow().toSeconds() + " s";
-        if (blocked.contains(AuthThrottle.Limit.ADDRESS)) {
-            LOG.warn("authentication throttled: client address {} had {} failed attempts within {}; it is refused "
-                    + "(429) until that window ends", ex.request().getRemoteAddr(), options.maxAuthFailuresPerAddress(),
-                    window);
-        }
-        if (blocked.contains(AuthThrottle.Limit.ACCESS)) {
-            boolean account;
-            try {
-                account = hub.accounts().exists(access);
-            } catch (RuntimeException e) {
-                account = false;
-            }
-            LOG.warn("authentication throttled: {} had {} failed attempts within {} (the last from {}); it is "
-                    + "refused (429) until that window ends, except from addresses it has authenticated from",
-                    account ? "access token " + access : "an unknown access token",
-                    options.maxAuthFailuresPerAccess(), window, ex.request().getRemoteAddr());
-        }
     }
 
     /** The path under the servlet; a servlet mapped as the default servlet ({@code /}) has no path info. */

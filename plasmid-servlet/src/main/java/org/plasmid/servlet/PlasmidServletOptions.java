@@ -1,18 +1,19 @@
 package org.plasmid.servlet;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 
 /**
  * The settings of a {@link PlasmidServlet}: request limits (PROTOCOL.md §6), the cap on held long-polls,
  * the origins allowed by CORS, and the throttling of failed authentication. Immutable; build one with
- * {@link #builder()}, or take {@link #defaults()}.
+ * {@link #builder()}, or take {@link #defaults()}. A servlet declared in web.xml reads the same settings
+ * from its init-params, named in the {@link PlasmidServlet} javadoc.
  *
  * <pre>{@code
  * PlasmidServletOptions options = PlasmidServletOptions.builder()
@@ -22,54 +23,135 @@ import java.util.Objects;
  * }</pre>
  */
 public final class PlasmidServletOptions {
-    /** Default largest request body: 16 MiB. */
+    // Each option is declared once, below: its default (a public constant, so that javadoc can quote it)
+    // beside its row: name, init-param, range and what it is. The builder checks values against the row,
+    // InitParams reads init-params through it, toString lists it. Add a row to ALL, a setter, a getter.
+
+    /** Default of {@link Builder#maxBodyBytes}: {@value} bytes (16 MiB). */
     public static final long DEFAULT_MAX_BODY_BYTES = 16L << 20;
-    /** Default largest single value in a push: 1 MiB. */
+    static final Option<Long> MAX_BODY_BYTES = Option.longInteger("maxBodyBytes", "max-body-bytes",
+            DEFAULT_MAX_BODY_BYTES, 1, Long.MAX_VALUE, "the largest request body in bytes; larger ones are 413");
+
+    /** Default of {@link Builder#maxValueBytes}: {@value} bytes (1 MiB). */
     public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
-    /** Default deepest nesting of a value: 64. */
+    static final Option<Integer> MAX_VALUE_BYTES = Option.integer("maxValueBytes", "max-value-bytes",
+            DEFAULT_MAX_VALUE_BYTES, 1, Integer.MAX_VALUE, "the largest value in a push in bytes; larger ones are 413");
+
+    /** Default of {@link Builder#maxObjectsPerPush}: {@value}. */
+    public static final int DEFAULT_MAX_OBJECTS_PER_PUSH = 100_000;
+    static final Option<Integer> MAX_OBJECTS_PER_PUSH = Option.integer("maxObjectsPerPush", "max-objects-per-push",
+            DEFAULT_MAX_OBJECTS_PER_PUSH, 1, Integer.MAX_VALUE, "the most objects in one push; more are 413");
+
+    /** Default of {@link Builder#minBodyBytesPerSecond}: {@value} bytes per second. */
+    public static final int DEFAULT_MIN_BODY_BYTES_PER_SECOND = 1024;
+    static final Option<Integer> MIN_BODY_BYTES_PER_SECOND = Option.integer("minBodyBytesPerSecond",
+            "min-body-bytes-per-second", DEFAULT_MIN_BODY_BYTES_PER_SECOND, 0, Integer.MAX_VALUE,
+            "the slowest average rate a request body may arrive at after the grace period (0: any); slower is 408");
+
+    /** Default of {@link Builder#bodyRateGracePeriod}, in seconds: {@value}. */
+    public static final int DEFAULT_BODY_RATE_GRACE_SECONDS = 10;
+    static final Option<Duration> BODY_RATE_GRACE_PERIOD = Option.seconds("bodyRateGracePeriod",
+            "body-rate-grace-seconds", Duration.ofSeconds(DEFAULT_BODY_RATE_GRACE_SECONDS), Duration.ofSeconds(1),
+            Duration.ofHours(1), "how long a request body may arrive at any rate, in seconds");
+
+    /** Default of {@link Builder#bodyDeadline}, in seconds: {@value}. */
+    public static final int DEFAULT_BODY_DEADLINE_SECONDS = 120;
+    static final Option<Duration> BODY_DEADLINE = Option.seconds("bodyDeadline", "body-deadline-seconds",
+            Duration.ofSeconds(DEFAULT_BODY_DEADLINE_SECONDS), Duration.ofSeconds(1), Duration.ofDays(1),
+            "the longest a request body may take to arrive, in seconds; longer is 408");
+
+    /** Default of {@link Builder#maxDepth}: {@value}. */
     public static final int DEFAULT_MAX_DEPTH = 64;
-    /** Default most long-polls held at once: 10,000. */
-    public static final int DEFAULT_MAX_HELD_POLLS = 10_000;
     /** Deepest nesting that may be configured. */
     public static final int LIMIT_MAX_DEPTH = 1_000;
-    /** Default failed authentications allowed per access token and window: 10. */
-    public static final int DEFAULT_MAX_AUTH_FAILURES_PER_ACCESS = 10;
+    static final Option<Integer> MAX_DEPTH = Option.integer("maxDepth", "max-depth",
+            DEFAULT_MAX_DEPTH, 1, LIMIT_MAX_DEPTH, "the deepest nesting inside one value; deeper ones are 400");
+
+    /** Default of {@link Builder#maxHeldPolls}: {@value}. */
+    public static final int DEFAULT_MAX_HELD_POLLS = 10_000;
+    static final Option<Integer> MAX_HELD_POLLS = Option.integer("maxHeldPolls", "max-held-polls",
+            DEFAULT_MAX_HELD_POLLS, 1, Integer.MAX_VALUE, "the most long-polls held at once; more are 503");
+
+    /** Default of {@link Builder#maxHeldPollsPerAccess}: {@value}. */
+    public static final int DEFAULT_MAX_HELD_POLLS_PER_ACCESS = 100;
+    static final Option<Integer> MAX_HELD_POLLS_PER_ACCESS = Option.integer("maxHeldPollsPerAccess",
+            "max-held-polls-per-access", DEFAULT_MAX_HELD_POLLS_PER_ACCESS, 1, Integer.MAX_VALUE,
+            "the most long-polls one access token holds at once; more are 503");
+
     /**
-     * Default failed authentications allowed per client address and window: 30 (more than per token,
-     * because many clients can share one address behind NAT).
+     * Default of {@link Builder#maxHeldPollsPerAddress}: {@value} (high, because behind a reverse proxy or
+     * a NAT many clients share one address).
+     */
+    public static final int DEFAULT_MAX_HELD_POLLS_PER_ADDRESS = 5_000;
+    static final Option<Integer> MAX_HELD_POLLS_PER_ADDRESS = Option.integer("maxHeldPollsPerAddress",
+            "max-held-polls-per-address", DEFAULT_MAX_HELD_POLLS_PER_ADDRESS, 1, Integer.MAX_VALUE,
+            "the most long-polls one client address holds at once; more are 503");
+
+    /** Default of {@link Builder#maxWait}, in seconds: {@value} (below Jetty's default idle timeout, 30 s). */
+    public static final int DEFAULT_MAX_WAIT_SECONDS = 25;
+    static final Option<Duration> MAX_WAIT = Option.seconds("maxWait", "max-wait-seconds",
+            Duration.ofSeconds(DEFAULT_MAX_WAIT_SECONDS), Duration.ofSeconds(1), Duration.ofSeconds(60),
+            "the longest a long-poll is held, in seconds; keep it below the container's idle timeout");
+
+    static final Option<List<String>> CORS_ALLOWED_ORIGINS = Option.of("corsAllowedOrigins",
+            "cors-allowed-origins", List.of(), Cors::splitOrigins, Cors::normalizeOrigins,
+            "origins allowed by CORS, comma-separated, or *; CORS is off by default");
+
+    /** Default of {@link Builder#maxAuthFailuresPerAccess}: {@value}. */
+    public static final int DEFAULT_MAX_AUTH_FAILURES_PER_ACCESS = 10;
+    static final Option<Integer> MAX_AUTH_FAILURES_PER_ACCESS = Option.integer("maxAuthFailuresPerAccess",
+            "auth-failures-per-access", DEFAULT_MAX_AUTH_FAILURES_PER_ACCESS, 1, Integer.MAX_VALUE,
+            "failed authentications per access token and window, then 429");
+
+    /**
+     * Default of {@link Builder#maxAuthFailuresPerAddress}: {@value} (more than per token, because many
+     * clients can share one address behind NAT).
      */
     public static final int DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS = 30;
-    /** Default window of the authentication limits: one minute. */
-    public static final Duration DEFAULT_AUTH_FAILURE_WINDOW = Duration.ofMinutes(1);
+    static final Option<Integer> MAX_AUTH_FAILURES_PER_ADDRESS = Option.integer("maxAuthFailuresPerAddress",
+            "auth-failures-per-address", DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS, 1, Integer.MAX_VALUE,
+            "failed authentications per client address and window, then 429");
+
+    /** Default of {@link Builder#authFailureWindow}, in seconds: {@value}. */
+    public static final int DEFAULT_AUTH_FAILURE_WINDOW_SECONDS = 60;
+    /** Default of {@link Builder#authFailureWindow}: {@value #DEFAULT_AUTH_FAILURE_WINDOW_SECONDS} seconds. */
+    public static final Duration DEFAULT_AUTH_FAILURE_WINDOW = Duration.ofSeconds(DEFAULT_AUTH_FAILURE_WINDOW_SECONDS);
     /** Longest window of the authentication limits that may be configured: one day. */
     public static final Duration LIMIT_AUTH_FAILURE_WINDOW = Duration.ofDays(1);
+    static final Option<Duration> AUTH_FAILURE_WINDOW = Option.seconds("authFailureWindow",
+            "auth-failure-window-seconds", DEFAULT_AUTH_FAILURE_WINDOW, Duration.ofSeconds(1),
+            LIMIT_AUTH_FAILURE_WINDOW, "the window of the authentication limits, in seconds");
+
+    /** Default of {@link Builder#maxGuestsPerAddress}: {@value}. */
+    public static final int DEFAULT_MAX_GUESTS_PER_ADDRESS = 60;
+    static final Option<Integer> MAX_GUESTS_PER_ADDRESS = Option.integer("maxGuestsPerAddress", "guests-per-address",
+            DEFAULT_MAX_GUESTS_PER_ADDRESS, 1, Integer.MAX_VALUE,
+            "guest accounts created per client address and window, then 429");
+
+    /** Default of {@link Builder#guestWindow}, in seconds: {@value} (an hour). */
+    public static final int DEFAULT_GUEST_WINDOW_SECONDS = 3600;
+    static final Option<Duration> GUEST_WINDOW = Option.seconds("guestWindow", "guest-window-seconds",
+            Duration.ofSeconds(DEFAULT_GUEST_WINDOW_SECONDS), Duration.ofSeconds(1), Duration.ofDays(1),
+            "the window of the guest creation limit, in seconds");
+
+    /** Every option, in the order toString lists them. */
+    static final List<Option<?>> ALL = List.of(
+            MAX_BODY_BYTES, MAX_VALUE_BYTES, MAX_OBJECTS_PER_PUSH, MAX_DEPTH,
+            MIN_BODY_BYTES_PER_SECOND, BODY_RATE_GRACE_PERIOD, BODY_DEADLINE,
+            MAX_HELD_POLLS, MAX_HELD_POLLS_PER_ACCESS, MAX_HELD_POLLS_PER_ADDRESS, MAX_WAIT,
+            CORS_ALLOWED_ORIGINS,
+            MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW,
+            MAX_GUESTS_PER_ADDRESS, GUEST_WINDOW);
 
     private static final PlasmidServletOptions DEFAULTS = builder().build();
 
-    private final long maxBodyBytes;
-    private final int maxValueBytes;
-    private final int maxDepth;
-    private final int maxHeldPolls;
-    private final List<String> corsAllowedOrigins;
-    private final int maxAuthFailuresPerAccess;
-    private final int maxAuthFailuresPerAddress;
-    private final Duration authFailureWindow;
+    private final Map<Option<?>, Object> values;
 
     private PlasmidServletOptions(Builder b) {
-        this.maxBodyBytes = b.maxBodyBytes;
-        this.maxValueBytes = b.maxValueBytes;
-        this.maxDepth = b.maxDepth;
-        this.maxHeldPolls = b.maxHeldPolls;
-        this.corsAllowedOrigins = b.corsAllowedOrigins;
-        this.maxAuthFailuresPerAccess = b.maxAuthFailuresPerAccess;
-        this.maxAuthFailuresPerAddress = b.maxAuthFailuresPerAddress;
-        this.authFailureWindow = b.authFailureWindow;
+        this.values = new IdentityHashMap<>(b.values);
     }
 
-    /**
-     * @return the default options: 16 MiB bodies, 1 MiB values, depth 64, 10,000 polls, no CORS, and
-     *     at most 10 failed authentications per access token and 30 per client address a minute
-     */
+    /** @return the default options (each setter of {@link Builder} names its default) */
     public static PlasmidServletOptions defaults() {
         return DEFAULTS;
     }
@@ -79,24 +161,65 @@ public final class PlasmidServletOptions {
         return new Builder();
     }
 
+    /** @return the value of an option */
+    @SuppressWarnings("unchecked")
+    <T> T get(Option<T> option) {
+        return (T) values.get(option);
+    }
+
     /** @return the largest accepted request body, in bytes */
     public long maxBodyBytes() {
-        return maxBodyBytes;
+        return get(MAX_BODY_BYTES);
     }
 
     /** @return the largest accepted value in a push, in UTF-8 bytes */
     public int maxValueBytes() {
-        return maxValueBytes;
+        return get(MAX_VALUE_BYTES);
+    }
+
+    /** @return the most objects (keys written or deleted) one push may hold */
+    public int maxObjectsPerPush() {
+        return get(MAX_OBJECTS_PER_PUSH);
+    }
+
+    /** @return the slowest average rate, in bytes per second, a body may arrive at after the grace period */
+    public int minBodyBytesPerSecond() {
+        return get(MIN_BODY_BYTES_PER_SECOND);
+    }
+
+    /** @return how long a request body may arrive at any rate before its average rate is checked */
+    public Duration bodyRateGracePeriod() {
+        return get(BODY_RATE_GRACE_PERIOD);
+    }
+
+    /** @return the longest a request body may take to arrive */
+    public Duration bodyDeadline() {
+        return get(BODY_DEADLINE);
     }
 
     /** @return the deepest accepted nesting of arrays and objects inside one value */
     public int maxDepth() {
-        return maxDepth;
+        return get(MAX_DEPTH);
     }
 
     /** @return how many long-poll pulls may be held at once before new ones are answered 503 */
     public int maxHeldPolls() {
-        return maxHeldPolls;
+        return get(MAX_HELD_POLLS);
+    }
+
+    /** @return how many long-polls one access token may hold at once before its new ones are answered 503 */
+    public int maxHeldPollsPerAccess() {
+        return get(MAX_HELD_POLLS_PER_ACCESS);
+    }
+
+    /** @return how many long-polls one client address may hold at once before its new ones are answered 503 */
+    public int maxHeldPollsPerAddress() {
+        return get(MAX_HELD_POLLS_PER_ADDRESS);
+    }
+
+    /** @return the longest a long-poll is held, whatever wait the client asks for */
+    public Duration maxWait() {
+        return get(MAX_WAIT);
     }
 
     /**
@@ -104,117 +227,220 @@ public final class PlasmidServletOptions {
      *     empty when CORS is off
      */
     public List<String> corsAllowedOrigins() {
-        return corsAllowedOrigins;
+        return get(CORS_ALLOWED_ORIGINS);
     }
 
     /** @return whether CORS is on */
     public boolean corsEnabled() {
-        return !corsAllowedOrigins.isEmpty();
+        return !corsAllowedOrigins().isEmpty();
     }
 
     /** @return how many failed authentications an access token may have per window before it must wait */
     public int maxAuthFailuresPerAccess() {
-        return maxAuthFailuresPerAccess;
+        return get(MAX_AUTH_FAILURES_PER_ACCESS);
     }
 
     /** @return how many failed authentications a client address may have per window before it must wait */
     public int maxAuthFailuresPerAddress() {
-        return maxAuthFailuresPerAddress;
+        return get(MAX_AUTH_FAILURES_PER_ADDRESS);
     }
 
     /** @return the window of the authentication limits, which is also the longest a block lasts */
     public Duration authFailureWindow() {
-        return authFailureWindow;
+        return get(AUTH_FAILURE_WINDOW);
+    }
+
+    /** @return how many guest accounts may be created from one client address per window */
+    public int maxGuestsPerAddress() {
+        return get(MAX_GUESTS_PER_ADDRESS);
+    }
+
+    /** @return the window of the guest creation limit, which is also the longest an address is made to wait */
+    public Duration guestWindow() {
+        return get(GUEST_WINDOW);
     }
 
     @Override
     public String toString() {
-        return "PlasmidServletOptions[maxBodyBytes=" + maxBodyBytes + ", maxValueBytes=" + maxValueBytes
-                + ", maxDepth=" + maxDepth + ", maxHeldPolls=" + maxHeldPolls + ", corsAllowedOrigins="
-                + corsAllowedOrigins + ", maxAuthFailuresPerAccess=" + maxAuthFailuresPerAccess
-                + ", maxAuthFailuresPerAddress=" + maxAuthFailuresPerAddress + ", authFailureWindow="
-                + authFailureWindow + "]";
+        StringJoiner s = new StringJoiner(", ", "PlasmidServletOptions[", "]");
+        for (Option<?> o : ALL) {
+            s.add(o.name() + "=" + values.get(o));
+        }
+        return s.toString();
     }
 
     /** Builds {@link PlasmidServletOptions}. Each setter may be called once; unset values keep their default. */
     public static final class Builder {
-        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-        private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
-        private int maxDepth = DEFAULT_MAX_DEPTH;
-        private int maxHeldPolls = DEFAULT_MAX_HELD_POLLS;
-        private List<String> corsAllowedOrigins = List.of();
-        private int maxAuthFailuresPerAccess = DEFAULT_MAX_AUTH_FAILURES_PER_ACCESS;
-        private int maxAuthFailuresPerAddress = DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS;
-        private Duration authFailureWindow = DEFAULT_AUTH_FAILURE_WINDOW;
-        private final List<String> set = new ArrayList<>();
+        private final Map<Option<?>, Object> values = new IdentityHashMap<>();
+        private final List<Option<?>> set = new ArrayList<>();
 
         private Builder() {
+            for (Option<?> o : ALL) {
+                values.put(o, o.defaultValue());
+            }
         }
 
         /**
-         * @param bytes the largest accepted request body (at least 1); larger bodies are answered 413
+         * Sets an option once, checked against its range.
+         *
+         * @throws IllegalArgumentException if the value is out of range
+         * @throws IllegalStateException if the option was set already
+         */
+        <T> Builder set(Option<T> option, T value) {
+            if (set.contains(option)) {
+                throw new IllegalStateException(option.name() + " was already set");
+            }
+            values.put(option, option.check(value));
+            set.add(option);
+            return this;
+        }
+
+        /**
+         * @param bytes the largest accepted request body, at least 1 (default
+         *     {@value PlasmidServletOptions#DEFAULT_MAX_BODY_BYTES}); larger bodies are answered 413
          * @return this builder
          * @throws IllegalArgumentException if {@code bytes} is below 1
          * @throws IllegalStateException if already set
          */
         public Builder maxBodyBytes(long bytes) {
-            once("maxBodyBytes");
-            if (bytes < 1) {
-                throw new IllegalArgumentException("maxBodyBytes must be at least 1, got " + bytes);
-            }
-            this.maxBodyBytes = bytes;
-            return this;
+            return set(MAX_BODY_BYTES, bytes);
         }
 
         /**
-         * @param bytes the largest accepted value in a push (at least 1); larger values are answered 413
+         * @param bytes the largest accepted value in a push, at least 1 (default
+         *     {@value PlasmidServletOptions#DEFAULT_MAX_VALUE_BYTES}); larger values are answered 413
          * @return this builder
          * @throws IllegalArgumentException if {@code bytes} is below 1
          * @throws IllegalStateException if already set
          */
         public Builder maxValueBytes(int bytes) {
-            once("maxValueBytes");
-            if (bytes < 1) {
-                throw new IllegalArgumentException("maxValueBytes must be at least 1, got " + bytes);
-            }
-            this.maxValueBytes = bytes;
-            return this;
+            return set(MAX_VALUE_BYTES, bytes);
         }
 
         /**
-         * @param depth the deepest accepted nesting inside one value, 1 to {@value #LIMIT_MAX_DEPTH};
-         *     deeper values are answered 400
+         * @param objects the most objects (keys written or deleted) one push may hold, at least 1 (default
+         *     {@value PlasmidServletOptions#DEFAULT_MAX_OBJECTS_PER_PUSH}); a push with more is answered 413
+         *     at the first object past the limit, and nothing is written
+         * @return this builder
+         * @throws IllegalArgumentException if {@code objects} is below 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxObjectsPerPush(int objects) {
+            return set(MAX_OBJECTS_PER_PUSH, objects);
+        }
+
+        /**
+         * Request bodies must keep a pace, so that clients sending slowly cannot tie up the server: once
+         * the {@link #bodyRateGracePeriod grace period} is over, the bytes received, averaged since the body
+         * started, must reach this rate, or the request is answered 408 with {@code Connection: close}
+         * and the connection is closed. With async support (see {@link PlasmidServlet}) a slow body holds
+         * no thread and is answered the moment it falls behind; without, it is checked only between reads.
+         *
+         * @param bytesPerSecond at least 0 (0: no minimum; default
+         *     {@value PlasmidServletOptions#DEFAULT_MIN_BODY_BYTES_PER_SECOND})
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytesPerSecond} is negative
+         * @throws IllegalStateException if already set
+         */
+        public Builder minBodyBytesPerSecond(int bytesPerSecond) {
+            return set(MIN_BODY_BYTES_PER_SECOND, bytesPerSecond);
+        }
+
+        /**
+         * @param grace how long a request body may arrive at any rate before its average rate must reach
+         *     {@link #minBodyBytesPerSecond}, from 1 second (a rate over less means little) to 1 hour (default
+         *     {@value PlasmidServletOptions#DEFAULT_BODY_RATE_GRACE_SECONDS} seconds)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code grace} is out of range
+         * @throws IllegalStateException if already set
+         */
+        public Builder bodyRateGracePeriod(Duration grace) {
+            return set(BODY_RATE_GRACE_PERIOD, grace);
+        }
+
+        /**
+         * @param deadline the longest a request body may take to arrive whole, from 1 second to 1 day
+         *     (default {@value PlasmidServletOptions#DEFAULT_BODY_DEADLINE_SECONDS} seconds); beyond it the
+         *     request is answered 408 with {@code Connection: close} and the connection is closed
+         * @return this builder
+         * @throws IllegalArgumentException if {@code deadline} is out of range
+         * @throws IllegalStateException if already set
+         */
+        public Builder bodyDeadline(Duration deadline) {
+            return set(BODY_DEADLINE, deadline);
+        }
+
+        /**
+         * @param depth the deepest accepted nesting inside one value, 1 to
+         *     {@value PlasmidServletOptions#LIMIT_MAX_DEPTH} (default
+         *     {@value PlasmidServletOptions#DEFAULT_MAX_DEPTH}); deeper values are answered 400
          * @return this builder
          * @throws IllegalArgumentException if {@code depth} is out of range
          * @throws IllegalStateException if already set
          */
         public Builder maxDepth(int depth) {
-            once("maxDepth");
-            if (depth < 1 || depth > LIMIT_MAX_DEPTH) {
-                throw new IllegalArgumentException("maxDepth must be 1-" + LIMIT_MAX_DEPTH + ", got " + depth);
-            }
-            this.maxDepth = depth;
-            return this;
+            return set(MAX_DEPTH, depth);
         }
 
         /**
-         * @param polls how many long-polls may be held at once (at least 1); beyond it the server answers
-         *     503 with {@code Retry-After}
+         * @param polls how many long-polls may be held at once, at least 1 (default
+         *     {@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS}); beyond it the server answers 503 with
+         *     {@code Retry-After}
          * @return this builder
          * @throws IllegalArgumentException if {@code polls} is below 1
          * @throws IllegalStateException if already set
          */
         public Builder maxHeldPolls(int polls) {
-            once("maxHeldPolls");
-            if (polls < 1) {
-                throw new IllegalArgumentException("maxHeldPolls must be at least 1, got " + polls);
-            }
-            this.maxHeldPolls = polls;
-            return this;
+            return set(MAX_HELD_POLLS, polls);
         }
 
         /**
-         * Turns CORS on for these origins.
+         * @param polls how many long-polls one access token may hold at once, at least 1 (default
+         *     {@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS_PER_ACCESS}); beyond it its new polls are
+         *     answered 503 with {@code Retry-After}, so that one token cannot take the whole
+         *     {@link #maxHeldPolls} allowance
+         * @return this builder
+         * @throws IllegalArgumentException if {@code polls} is below 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxHeldPollsPerAccess(int polls) {
+            return set(MAX_HELD_POLLS_PER_ACCESS, polls);
+        }
+
+        /**
+         * Behind a reverse proxy every client has the proxy's address (unless the container is told the
+         * real one: Jetty's {@code ForwardedRequestCustomizer}, Tomcat's {@code RemoteIpValve}), so the
+         * default is high; lower it when clients reach the server directly.
+         *
+         * @param polls how many long-polls one client address (IPv6: one /64) may hold at once, at least 1
+         *     (default {@value PlasmidServletOptions#DEFAULT_MAX_HELD_POLLS_PER_ADDRESS}); beyond it its new
+         *     polls are answered 503 with {@code Retry-After}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code polls} is below 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxHeldPollsPerAddress(int polls) {
+            return set(MAX_HELD_POLLS_PER_ADDRESS, polls);
+        }
+
+        /**
+         * The longest a long-poll is held: a client's {@code ?wait=S} is still accepted up to 60 seconds
+         * (older clients ask for that), but the poll is answered, with what there is, after at most this
+         * long. Keep it below the container's idle timeout (Jetty's default is 30 s), or the container may
+         * cut a held poll without an answer; the servlet cannot read that timeout itself.
+         *
+         * @param wait from 1 second to 60 seconds (default
+         *     {@value PlasmidServletOptions#DEFAULT_MAX_WAIT_SECONDS} seconds)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code wait} is out of range
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxWait(Duration wait) {
+            return set(MAX_WAIT, wait);
+        }
+
+        /**
+         * Turns CORS on for these origins (it is off by default).
          *
          * @param origins origins such as {@code https://app.example.com:8443}, or {@code *} for any
          *     origin; not empty
@@ -224,17 +450,7 @@ public final class PlasmidServletOptions {
          * @throws IllegalStateException if already set
          */
         public Builder corsAllowedOrigins(Collection<String> origins) {
-            once("corsAllowedOrigins");
-            Objects.requireNonNull(origins, "origins");
-            if (origins.isEmpty()) {
-                throw new IllegalArgumentException("corsAllowedOrigins must name at least one origin (or *)");
-            }
-            List<String> normalized = new ArrayList<>();
-            for (String o : origins) {
-                normalized.add(normalizeOrigin(o));
-            }
-            this.corsAllowedOrigins = List.copyOf(normalized);
-            return this;
+            return set(CORS_ALLOWED_ORIGINS, List.copyOf(Objects.requireNonNull(origins, "origins")));
         }
 
         /**
@@ -243,18 +459,13 @@ public final class PlasmidServletOptions {
          * ends. Addresses the token has authenticated from in the last day are exempt, so that guessing
          * cannot lock out its owner's devices.
          *
-         * @param failures at least 1
+         * @param failures at least 1 (default {@value PlasmidServletOptions#DEFAULT_MAX_AUTH_FAILURES_PER_ACCESS})
          * @return this builder
          * @throws IllegalArgumentException if {@code failures} is below 1
          * @throws IllegalStateException if already set
          */
         public Builder maxAuthFailuresPerAccess(int failures) {
-            once("maxAuthFailuresPerAccess");
-            if (failures < 1) {
-                throw new IllegalArgumentException("maxAuthFailuresPerAccess must be at least 1, got " + failures);
-            }
-            this.maxAuthFailuresPerAccess = failures;
-            return this;
+            return set(MAX_AUTH_FAILURES_PER_ACCESS, failures);
         }
 
         /**
@@ -262,35 +473,51 @@ public final class PlasmidServletOptions {
          * window, further attempts from it are answered 429 with {@code Retry-After}, without checking the
          * secret, until the window ends.
          *
-         * @param failures at least 1
+         * @param failures at least 1 (default {@value PlasmidServletOptions#DEFAULT_MAX_AUTH_FAILURES_PER_ADDRESS})
          * @return this builder
          * @throws IllegalArgumentException if {@code failures} is below 1
          * @throws IllegalStateException if already set
          */
         public Builder maxAuthFailuresPerAddress(int failures) {
-            once("maxAuthFailuresPerAddress");
-            if (failures < 1) {
-                throw new IllegalArgumentException("maxAuthFailuresPerAddress must be at least 1, got " + failures);
-            }
-            this.maxAuthFailuresPerAddress = failures;
-            return this;
+            return set(MAX_AUTH_FAILURES_PER_ADDRESS, failures);
         }
 
         /**
-         * @param window the window of the authentication limits, from 1 second to 1 day; it is also the
+         * @param window the window of the authentication limits, from 1 second to 1 day (default
+         *     {@value PlasmidServletOptions#DEFAULT_AUTH_FAILURE_WINDOW_SECONDS} seconds); it is also the
          *     longest a token or address is made to wait
          * @return this builder
          * @throws IllegalArgumentException if {@code window} is out of range
          * @throws IllegalStateException if already set
          */
         public Builder authFailureWindow(Duration window) {
-            once("authFailureWindow");
-            Objects.requireNonNull(window, "window");
-            if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(LIMIT_AUTH_FAILURE_WINDOW) > 0) {
-                throw new IllegalArgumentException("authFailureWindow must be 1 second to 1 day, got " + window);
-            }
-            this.authFailureWindow = window;
-            return this;
+            return set(AUTH_FAILURE_WINDOW, window);
+        }
+
+        /**
+         * At most this many guest accounts ({@code POST a/} with {@code "type": "guest"}) may be created
+         * from one client address (IPv6: one /64) within the window; beyond it the creation is answered 429
+         * with {@code Retry-After} until the window ends. Only creations that succeed count. Behind a
+         * reverse proxy all clients share its address unless the container is told the real one.
+         *
+         * @param guests at least 1 (default {@value PlasmidServletOptions#DEFAULT_MAX_GUESTS_PER_ADDRESS})
+         * @return this builder
+         * @throws IllegalArgumentException if {@code guests} is below 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxGuestsPerAddress(int guests) {
+            return set(MAX_GUESTS_PER_ADDRESS, guests);
+        }
+
+        /**
+         * @param window the window of the guest creation limit, from 1 second to 1 day (default
+         *     {@value PlasmidServletOptions#DEFAULT_GUEST_WINDOW_SECONDS} seconds)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code window} is out of range
+         * @throws IllegalStateException if already set
+         */
+        public Builder guestWindow(Duration window) {
+            return set(GUEST_WINDOW, window);
         }
 
         /**
@@ -298,45 +525,16 @@ public final class PlasmidServletOptions {
          * @throws IllegalStateException if {@code maxValueBytes} exceeds {@code maxBodyBytes}
          */
         public PlasmidServletOptions build() {
-            if (maxValueBytes > maxBodyBytes) {
-                throw new IllegalStateException("maxValueBytes (" + maxValueBytes + ") must not exceed maxBodyBytes ("
-                        + maxBodyBytes + ")");
+            if (get(MAX_VALUE_BYTES) > get(MAX_BODY_BYTES)) {
+                throw new IllegalStateException("maxValueBytes (" + get(MAX_VALUE_BYTES)
+                        + ") must not exceed maxBodyBytes (" + get(MAX_BODY_BYTES) + ")");
             }
             return new PlasmidServletOptions(this);
         }
 
-        private void once(String name) {
-            if (set.contains(name)) {
-                throw new IllegalStateException(name + " was already set");
-            }
-            set.add(name);
-        }
-    }
-
-    /** Normalizes an origin as browsers send it: lower-case scheme and host, no default port, no path. */
-    static String normalizeOrigin(String origin) {
-        if (origin == null) {
-            throw new IllegalArgumentException("an origin must not be null");
-        }
-        String o = origin.trim();
-        if (o.equals("*")) {
-            return o;
-        }
-        try {
-            URI u = new URI(o);
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            boolean bare = (u.getRawPath() == null || u.getRawPath().isEmpty()) && u.getRawQuery() == null
-                    && u.getRawFragment() == null && u.getRawUserInfo() == null;
-            if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null || !bare) {
-                throw new IllegalArgumentException("invalid CORS origin '" + origin
-                        + "': use scheme://host[:port] with scheme http or https, or *");
-            }
-            int port = u.getPort();
-            boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80)
-                    || (scheme.equals("https") && port == 443);
-            return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid CORS origin '" + origin + "': " + e.getMessage(), e);
+        @SuppressWarnings("unchecked")
+        private <T> T get(Option<T> option) {
+            return (T) values.get(option);
         }
     }
 }

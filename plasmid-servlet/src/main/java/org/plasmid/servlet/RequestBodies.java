@@ -26,11 +26,13 @@ final class RequestBodies {
     private final JsonFactory factory;
     private final int maxValueBytes;
     private final int maxDepth;
+    private final int maxObjects;
 
     RequestBodies(PlasmidServletOptions options) {
         this.factory = Json.readerFactory(options.maxDepth());
         this.maxValueBytes = options.maxValueBytes();
         this.maxDepth = options.maxDepth();
+        this.maxObjects = options.maxObjectsPerPush();
     }
 
     /**
@@ -46,10 +48,11 @@ final class RequestBodies {
     /**
      * @param body the body
      * @return the push
-     * @throws RequestException 400 for a malformed body or shape, 413 for a value over the limit
+     * @throws RequestException 400 for a malformed body or shape, 413 for a value over the limit or more
+     *     objects than allowed (refused at the first object past the limit)
      * @throws org.plasmid.core.PlasmidException INVALID for a bad store name or key
      */
-    Push push(BodyReader.Body body) throws RequestException {
+    Push push(Body body) throws RequestException {
         try (JsonParser p = open(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw RequestException.badRequest("the body must be a JSON object");
@@ -110,6 +113,9 @@ final class RequestBodies {
                 throw RequestException.badRequest("each store in data must be an object of keys");
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
+                if (changes.size() == maxObjects) {
+                    throw RequestException.tooLarge("a push holds more than the limit of " + maxObjects + " objects");
+                }
                 String key = p.currentName();
                 if (p.nextToken() == JsonToken.VALUE_NULL) {
                     changes.add(Change.delete(store, key));
@@ -135,7 +141,7 @@ final class RequestBodies {
      * @throws RequestException 400 for malformed JSON, a body that is not an object, or a field that is
      *     neither a string nor null
      */
-    Map<String, String> strings(BodyReader.Body body, Set<String> names) throws RequestException {
+    Map<String, String> strings(Body body, Set<String> names) throws RequestException {
         Map<String, String> result = new HashMap<>();
         if (body.isBlank()) {
             return result;
@@ -167,7 +173,7 @@ final class RequestBodies {
         }
     }
 
-    private JsonParser open(BodyReader.Body body) throws IOException, RequestException {
+    private JsonParser open(Body body) throws IOException, RequestException {
         if (body.isBlank()) {
             throw RequestException.badRequest("a JSON body is required");
         }

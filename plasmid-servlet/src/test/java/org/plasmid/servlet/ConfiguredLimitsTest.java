@@ -13,7 +13,8 @@ class ConfiguredLimitsTest extends ApiTestBase {
 
     @Override
     PlasmidServletOptions options() {
-        return PlasmidServletOptions.builder().maxBodyBytes(1000).maxValueBytes(100).maxDepth(3).build();
+        return PlasmidServletOptions.builder().maxBodyBytes(1000).maxValueBytes(100).maxDepth(3).maxObjectsPerPush(3)
+                .build();
     }
 
     /** A push whose body is exactly {@code bytes} long (the value grows to fit; it stays under 100 bytes). */
@@ -54,5 +55,24 @@ class ConfiguredLimitsTest extends ApiTestBase {
         assertEquals(400, post("d/x/update/", ADMIN, "{\"last_revision\": 2, \"data\": {\"s\": {\"k\": [[[[1]]]]}}}")
                 .getStatus());
         assertEquals(2, revisionOf("x"));
+    }
+
+    @Test
+    void aPushOfTheConfiguredNumberOfObjects_isAccepted_andOneMore_is413_andNothingIsWritten() throws Exception {
+        assertEquals("{\"saved\":3,\"revision\":2}", post("d/x/update/", ADMIN,
+                "{\"last_revision\": 1, \"data\": {\"s\": {\"a\": 1, \"b\": 2}, \"t\": {\"c\": 3}}}").getContent());
+        HttpTester.Response r = post("d/x/update/", ADMIN,
+                "{\"last_revision\": 2, \"data\": {\"s\": {\"a\": null, \"b\": 5}, \"t\": {\"c\": 6, \"d\": 7}}}");
+        assertEquals(413, r.getStatus());
+        assertEquals("toolarge", json(r).get("reason"));
+        assertEquals(2, revisionOf("x"));
+    }
+
+    @Test
+    void aPushWithTooManyObjects_isRefusedAtTheFirstObjectPastTheLimit_beforeReadingIt() throws Exception {
+        HttpTester.Response r = post("d/x/update/", ADMIN,
+                "{\"last_revision\": 1, \"data\": {\"s\": {\"a\": 1, \"b\": 2, \"c\": 3, \"d\": [not json at all");
+        assertEquals(413, r.getStatus(), "not 400: the fourth object's value is never parsed");
+        assertEquals(-1, revisionOf("x"));
     }
 }

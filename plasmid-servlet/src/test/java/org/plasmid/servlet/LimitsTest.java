@@ -89,4 +89,16 @@ class LimitsTest extends ApiTestBase {
         assertEquals("invalid", json(r).get("reason"));
         assertEquals(2, revisionOf("deep"));
     }
+
+    @Test
+    void aPushOfMoreThan100000Objects_is413_andNothingIsWritten() throws Exception {
+        StringBuilder b = new StringBuilder("{\"last_revision\": 1, \"data\": {\"s\": {");
+        for (int i = 0; i <= 100_000; i++) {
+            b.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":1");
+        }
+        HttpTester.Response r = post("d/many/update/", ADMIN, b.append("}}}").toString());
+        assertEquals(413, r.getStatus());
+        assertEquals("toolarge", json(r).get("reason"));
+        assertEquals(-1, revisionOf("many"));
+    }
 }

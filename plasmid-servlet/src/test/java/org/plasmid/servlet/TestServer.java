@@ -74,6 +74,16 @@ final class TestServer implements AutoCloseable {
         return this;
     }
 
+    /** @return the real connector (added by {@link #withNetwork()}), to configure before {@link #start()} */
+    ServerConnector networkConnector() {
+        return network;
+    }
+
+    /** @return the real port, once started */
+    int networkPort() {
+        return network.getLocalPort();
+    }
+
     /** @return the base URL of the API over the real port */
     String networkApi() {
         return "http://127.0.0.1:" + network.getLocalPort() + API;

@@ -1,0 +1,114 @@
+package org.plasmid.servlet;
+
+import com.google.common.base.Ticker;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import java.time.Duration;
+
+/**
+ * Counts what each key (an access token, a client address) did within a window that starts with its
+ * first attempt and lasts {@code window}; once a key has {@code max} counted events, further attempts
+ * are refused until its window ends, then it starts afresh, so a block always ends. Attempts still in
+ * progress count too ({@link #admit} until {@link #settle}), so that a burst of parallel attempts gets
+ * no more than a sequence. Memory is bounded: at most {@code maxTracked} keys are remembered, the least
+ * recently used forgotten first, and a key is forgotten once its window is over.
+ *
+ * <p>Thread-safe. Shared by {@link AuthThrottle} (failed authentications) and {@link GuestThrottle}
+ * (guest accounts created).
+ */
+final class WindowCounts {
+    private final int max;
+    private final long windowNanos;
+    private final Cache<String, Counter> counters;
+
+    /** The count of one key within its window. Guarded by the cache's map (compute). */
+    private static final class Counter {
+        long windowStart;
+        int counted;
+        int pending;
+
+        Counter(long now) {
+            this.windowStart = now;
+        }
+    }
+
+    /**
+     * @param max counted events allowed per key and window
+     * @param window how long a window lasts from its first attempt
+     * @param maxTracked how many keys to remember at most
+     * @param ticker the clock (tests pass a fake one)
+     */
+    WindowCounts(int max, Duration window, int maxTracked, Ticker ticker) {
+        this.max = max;
+        this.windowNanos = window.toNanos();
+        this.counters = CacheBuilder.newBuilder().maximumSize(maxTracked).expireAfterWrite(window).ticker(ticker)
+                .build();
+    }
+
+    /**
+     * Counts a pending attempt if the key has attempts left.
+     *
+     * @param key the key
+     * @param now the ticker's reading
+     * @return 0 if admitted (settle or release it later); else the nanoseconds to wait: to the end of the
+     *     window when used up by counted events, a moment when used up by attempts still in progress
+     */
+    long admit(String key, long now) {
+        long[] wait = new long[1];
+        counters.asMap().compute(key, (k, c) -> {
+            Counter counter = c == null ? new Counter(now) : c;
+            if (now - counter.windowStart >= windowNanos) {
+                counter.windowStart = now;
+                counter.counted = 0;
+            }
+            if (counter.counted + counter.pending >= max) {
+                wait[0] = counter.counted >= max ? counter.windowStart + windowNanos - now : 1;
+                return counter;
+            }
+            if (counter.counted == 0 && counter.pending == 0) {
+                counter.windowStart = now; // the window starts with this attempt
+            }
+            counter.pending++;
+            return counter;
+        });
+        return wait[0];
+    }
+
+    /** Ends an admitted attempt that counts for nothing. */
+    void release(String key) {
+        counters.asMap().computeIfPresent(key, (k, c) -> {
+            c.pending = Math.max(0, c.pending - 1);
+            return c;
+        });
+    }
+
+    /**
+     * Ends an admitted attempt.
+     *
+     * @param key the key
+     * @param counts whether it counts as an event
+     * @return whether this event used up the key's allowance (it is refused until its window ends)
+     */
+    boolean settle(String key, boolean counts) {
+        boolean[] usedUp = new boolean[1];
+        counters.asMap().computeIfPresent(key, (k, c) -> {
+            c.pending = Math.max(0, c.pending - 1);
+            if (counts) {
+                c.counted++;
+                usedUp[0] = c.counted == max;
+            }
+            return c;
+        });
+        return usedUp[0];
+    }
+
+    /** @return how many keys are remembered */
+    long size() {
+        return counters.size();
+    }
+
+    /** Drops what has expired now rather than at the next write (for tests). */
+    void cleanUp() {
+        counters.cleanUp();
+    }
+}

@@ -1,5 +1,7 @@
 package org.plasmid.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +59,17 @@ final class ChangeNotifier {
                 LOG.warn("change listener {} failed", l, e);
             }
         }
+    }
+
+    /** @return the databases that have waiters now */
+    List<String> watched() {
+        List<String> names = new ArrayList<>();
+        waiters.forEach((database, queue) -> {
+            if (!queue.isEmpty()) {
+                names.add(database);
+            }
+        });
+        return names;
     }
 
     AutoCloseable addListener(ChangeListener listener) {

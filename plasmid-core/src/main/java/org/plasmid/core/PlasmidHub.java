@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
 import org.plasmid.core.mapdb.MapDbStorage;
 import org.plasmid.core.spi.AppendResult;
 import org.plasmid.core.spi.Storage;
+import org.plasmid.core.spi.StorageEvents;
 import org.plasmid.core.spi.StorageException;
+import org.plasmid.core.spi.Subscription;
 import org.plasmid.core.spi.Write;
 
 /**
@@ -40,6 +42,7 @@ public final class PlasmidHub implements AutoCloseable {
     private final Authority authority;
     private final Accounts accounts;
     private final ChangeNotifier notifier = new ChangeNotifier();
+    private final Subscription watch;
     private volatile boolean closed;
 
     private PlasmidHub(Builder b) {
@@ -48,6 +51,32 @@ public final class PlasmidHub implements AutoCloseable {
         this.authority = new Authority(storage, () -> closed);
         this.accounts = new Accounts(storage, new SecretHasher(b.iterations), authority, b.maxGrantsPerAccount,
                 () -> closed);
+        try {
+            this.watch = translate(() -> storage.watch(new Events()), () -> false);
+        } catch (RuntimeException e) {
+            if (ownsStorage) {
+                storage.close();
+            }
+            throw e;
+        }
+    }
+
+    /** What other writers of a shared storage did: wake waiters, forget cached grants. */
+    private final class Events implements StorageEvents {
+        @Override
+        public void databaseChanged(String database, long revision) {
+            notifier.published(database, revision);
+        }
+
+        @Override
+        public void accountsChanged() {
+            authority.changed();
+        }
+
+        @Override
+        public Collection<String> watchedDatabases() {
+            return notifier.watched();
+        }
     }
 
     /**
@@ -328,6 +357,7 @@ public final class PlasmidHub implements AutoCloseable {
             return;
         }
         closed = true;
+        watch.close();
         notifier.closeAll();
         if (ownsStorage) {
             storage.close();

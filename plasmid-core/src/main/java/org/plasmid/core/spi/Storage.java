@@ -241,6 +241,21 @@ public interface Storage extends Closeable {
     boolean removeGrant(String access, String permission, String resource);
 
     /**
+     * Starts telling the engine what other writers change: a storage shared by several processes (a SQL
+     * database behind many nodes) delivers {@link StorageEvents#databaseChanged} for pushes and
+     * {@link StorageEvents#accountsChanged} for credential and grant changes made elsewhere, within a
+     * bounded delay even when a notification is lost. The engine calls it once, when it starts using the
+     * storage. A storage that only its own process changes (the default) has nothing to tell.
+     *
+     * @param events where to send the events
+     * @return the subscription; closing it stops the events (the storage's {@link #close} does too)
+     * @throws StorageException if watching cannot start
+     */
+    default Subscription watch(StorageEvents events) {
+        return Subscription.NONE;
+    }
+
+    /**
      * Releases the backend. Idempotent. A persistent backend leaves its files in a state that reopens
      * without recovery work.
      */

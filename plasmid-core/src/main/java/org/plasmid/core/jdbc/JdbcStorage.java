@@ -363,6 +363,12 @@ public final class JdbcStorage implements Storage {
         };
     }
 
+    /** @return whether this storage listens for notifications now (for tests) */
+    boolean listening() {
+        Watcher w = watcher;
+        return w != null && w.listening();
+    }
+
     /** Stops watching; the data source stays open (it is the caller's). Idempotent. */
     @Override
     public void close() {

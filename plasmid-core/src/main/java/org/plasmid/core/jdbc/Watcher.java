@@ -53,6 +53,11 @@ final class Watcher {
         thread.start();
     }
 
+    /** @return whether a listening connection is open now */
+    boolean listening() {
+        return listening != null;
+    }
+
     void close() {
         closed = true;
         NotificationSource.Listening l = listening;

@@ -6,6 +6,7 @@ import static org.plasmid.core.Permissions.WRITE_DATABASE;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -103,6 +104,21 @@ public final class ClientSession {
     public PushResult push(String database, long lastRevision, Collection<Change> changes, @Nullable String pushId) {
         open(database, WRITE_DATABASE);
         return hub.pushTo(database, lastRevision, changes, pushId, authority.pushQuota(access, database));
+    }
+
+    /**
+     * A long-poll wait, with ReadDatabase required: a future that completes with the revision once the
+     * database passes {@code after} (at once if it already has), as {@link PlasmidHub#awaitChange}. The
+     * permission is checked here, before anything waits.
+     *
+     * @param database a database name
+     * @param after the revision the client has
+     * @return the future; cancel it to stop waiting
+     * @throws PlasmidException as {@link #info}
+     */
+    public CompletableFuture<Long> awaitChange(String database, long after) {
+        open(database, READ_DATABASE);
+        return hub.awaitChange(database, after);
     }
 
     /** Checks the permission, then makes sure the database exists (creating it if allowed). */

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.plasmid.core.AccountResult;
 import org.plasmid.core.ClientSession;
-import org.plasmid.core.PlasmidHub;
 import org.plasmid.core.PullResult;
 
 /**
@@ -17,14 +17,12 @@ final class Endpoints {
     /** Longest wait a client may ask for, in seconds (PROTOCOL.md §4); the hold is at most the maximum wait. */
     static final int MAX_WAIT_SECONDS = 60;
 
-    private final PlasmidHub hub;
     private final RequestBodies bodies;
     private final LongPolls polls;
     private final BodyIntake intake;
     private final GuestThrottle guests;
 
-    Endpoints(PlasmidHub hub, PlasmidServletOptions options, LongPolls polls, BodyIntake intake) {
-        this.hub = hub;
+    Endpoints(PlasmidServletOptions options, LongPolls polls, BodyIntake intake) {
         this.bodies = new RequestBodies(options);
         this.polls = polls;
         this.intake = intake;
@@ -87,10 +85,12 @@ final class Endpoints {
             stream.finish(result);
             return false;
         };
-        if (waitMillis > 0 && session.info(database).revision() <= since) {
-            if (polls.hold(ex, hub, database, since, waitMillis, answer)) {
+        if (waitMillis > 0) {
+            CompletableFuture<Long> change = session.awaitChange(database, since); // checks ReadDatabase
+            if (!change.isDone() && polls.hold(ex, change, waitMillis, answer)) {
                 return true;
             }
+            change.cancel(false);
         }
         return answer.run();
     }

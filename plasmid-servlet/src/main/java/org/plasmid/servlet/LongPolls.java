@@ -13,14 +13,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.plasmid.core.PlasmidHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Holds long-poll pulls ({@code ?wait=S}) until the database passes the client's revision or the wait
  * runs out, without holding a thread: the request goes asynchronous and is answered from the
- * container's pool when {@link PlasmidHub#awaitChange} completes (a push landed) or the wait runs out.
+ * container's pool when the session's {@link org.plasmid.core.ClientSession#awaitChange} completes (a push
+ * landed) or the wait runs out.
  * A wait is never longer than the configured maximum (below the container's idle timeout, so that no
  * held poll is cut without an answer); its end is watched by the servlet's own timer thread, not the
  * JDK's shared {@code CompletableFuture} delay thread, which would outlive the web application.
@@ -67,9 +67,9 @@ final class LongPolls {
      * Waits for a change before answering a pull.
      *
      * @param exchange the request, authenticated
-     * @param hub the hub
-     * @param database the database (it exists)
-     * @param since the client's revision
+     * @param change completes when the database passes the client's revision (from
+     *     {@link org.plasmid.core.ClientSession#awaitChange}, which checked the permission); cancelled
+     *     here when the poll is refused or ends
      * @param waitMillis how long the client asked to wait at most (held no longer than the maximum wait)
      * @param answer answers the pull once the wait is over
      * @return true if the request went asynchronous (it is answered later); false if the caller must
@@ -78,20 +78,20 @@ final class LongPolls {
      * @throws RequestException 503 if too many polls are held already, in all, by the request's access
      *     token, or from its client address
      */
-    boolean hold(Exchange exchange, PlasmidHub hub, String database, long since, long waitMillis,
-            Responder.Action answer) throws RequestException {
+    boolean hold(Exchange exchange, CompletableFuture<Long> change, long waitMillis, Responder.Action answer)
+            throws RequestException {
         if (stopping) {
+            change.cancel(false);
             return false;
         }
-        PollCounts.Slot slot = counts.acquire(exchange.access(), exchange.request().getRemoteAddr());
-        long holdMillis = Math.min(waitMillis, maxWaitMillis);
-        CompletableFuture<Long> change;
+        PollCounts.Slot slot;
         try {
-            change = hub.awaitChange(database, since);
-        } catch (RuntimeException e) {
-            slot.release();
+            slot = counts.acquire(exchange.access(), exchange.request().getRemoteAddr());
+        } catch (RequestException e) {
+            change.cancel(false);
             throw e;
         }
+        long holdMillis = Math.min(waitMillis, maxWaitMillis);
         waiting.put(change, slot);
         try {
             ScheduledFuture<?> timeout = timer.schedule(() -> change.complete(-1L), holdMillis, TimeUnit.MILLISECONDS);

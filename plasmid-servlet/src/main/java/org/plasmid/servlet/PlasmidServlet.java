@@ -209,7 +209,7 @@ public class PlasmidServlet extends HttpServlet {
         timer = newTimer(getServletName());
         polls = new LongPolls(options, timer);
         intake = new BodyIntake(options, timer);
-        endpoints = new Endpoints(hub, options, polls, intake);
+        endpoints = new Endpoints(options, polls, intake);
     }
 
     private PlasmidHub hubFromContext() throws ServletException {

@@ -132,7 +132,8 @@ final class AccountRules {
     }
 
     /**
-     * {@code GET a/{access}}: the allowing grants of a token, to itself or an administrator.
+     * {@code GET a/{access}}: the grants a token holds (allowing and denying), to itself or an
+     * administrator.
      *
      * @throws PlasmidException {@link PlasmidException.Reason#FORBIDDEN} for anyone else
      */
@@ -141,7 +142,7 @@ final class AccountRules {
         if (!target.equals(caller) && !authority.isAdministrator(caller)) {
             throw PlasmidException.forbidden(Permissions.ANY, target);
         }
-        return authority.grantsOf(target).all().stream().filter(Grant::allows).toList();
+        return authority.grantsOf(target).all();
     }
 
     /**

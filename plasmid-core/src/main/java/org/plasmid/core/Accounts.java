@@ -268,14 +268,32 @@ public final class Accounts {
         return held.get(g.permission(), g.resource()) != null || held.size() < maxGrants;
     }
 
-    /** Stores a grant, then revokes what its holder delegated and no longer holds. Under the lock. */
+    /**
+     * Stores a grant, then revokes what its holder delegated and no longer holds. An administrator's grant
+     * also supersedes the holder's delegated grants that it matches (a later denial by an administrator is
+     * never overridden by an earlier delegation). Under the lock.
+     */
     void store(Grant g) {
+        if (!g.isDelegated()) {
+            // first, so that a failure part-way revoked (fail-closed) rather than left a delegation in force
+            for (Grant held : authority.grantsOf(g.access()).all()) {
+                boolean superseded = held.isDelegated() && !sameKey(held, g)
+                        && PermissionMatcher.score(g, held.permission(), held.resource()) >= 0;
+                if (superseded && call(() -> storage.removeGrant(held.access(), held.permission(), held.resource()))) {
+                    authority.changed();
+                }
+            }
+        }
         call(() -> {
             storage.putGrant(g);
             return null;
         });
         authority.changed();
         cascade(g.access());
+    }
+
+    private static boolean sameKey(Grant a, Grant b) {
+        return a.permission().equals(b.permission()) && a.resource().equals(b.resource());
     }
 
     /** Removes a grant and cascades. Under the lock. */

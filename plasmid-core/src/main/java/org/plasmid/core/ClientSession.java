@@ -155,10 +155,11 @@ public final class ClientSession {
     }
 
     /**
-     * The allowing grants of a token (PROTOCOL.md §5, GET a/{access}).
+     * The grants a token holds, allowing and denying, with their delegators (PROTOCOL.md §5,
+     * GET a/{access}).
      *
      * @param target the token whose grants to list
-     * @return its allowing grants, sorted by permission then resource
+     * @return its grants, sorted by permission then resource
      * @throws PlasmidException FORBIDDEN unless {@code target} is this token or this token is an
      *     administrator
      */

@@ -245,12 +245,13 @@ class ClientSessionTest {
     // ---- listing and granting
 
     @Test
-    void grants_areListedToTheTokenItselfAndAdministratorsOnly_allowingOnes() {
+    void grants_areListedToTheTokenItselfAndAdministratorsOnly_denialsToo() {
         ClientSession u = user("u", "ReadDatabase db Yes", "WriteDatabase db No");
         ClientSession other = user("other");
         ClientSession admin = user("admin", "* * Yes");
-        assertEquals(List.of(new Grant("u", "ReadDatabase", "db", "Yes")), u.grants("u"));
-        assertEquals(1, admin.grants("u").size());
+        assertEquals(List.of(new Grant("u", "ReadDatabase", "db", "Yes"), new Grant("u", "WriteDatabase", "db", "No")),
+                u.grants("u"));
+        assertEquals(2, admin.grants("u").size());
         PlasmidException e = assertThrows(PlasmidException.class, () -> other.grants("u"));
         assertEquals(Reason.FORBIDDEN, e.reason());
     }

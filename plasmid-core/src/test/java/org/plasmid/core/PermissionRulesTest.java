@@ -128,8 +128,8 @@ class PermissionRulesTest {
         assertFalse(signup.check("SetSecret", g.access()).allowed());
         assertEquals(Refusal.FORBIDDEN, signup.createCredentials(g.access(), "reset", false).refusal());
         assertTrue(hub.authenticate(g.access(), g.secret()).isPresent());
-        assertEquals(List.of(new Grant("signup", "CreateGuest", "*", "Yes")), signup.grants("signup"),
-                "its listing holds no guest");
+        assertEquals(List.of(new Grant("signup", "CreateGuest", "*", "Yes"), new Grant("signup", "SetSecret", "signup", "No")),
+                signup.grants("signup"), "its listing holds no guest");
         assertEquals(Refusal.FORBIDDEN, signup.createCredentials("signup", "new", false).refusal());
         assertTrue(hub.authenticate("signup", "secret-signup").isPresent());
         assertEquals(Refusal.FORBIDDEN, signup.revoke("signup", "SetSecret", "signup").refusal());
@@ -288,6 +288,19 @@ class PermissionRulesTest {
         accounts.grant("bob", "WriteDatabase", "team_x", "No");
         assertFalse(accounts.check("dave", "WriteDatabase", "team_x").allowed());
         assertEquals(List.of(), accounts.grants("dave"));
+    }
+
+    @Test
+    void anAdministratorsLaterGrant_supersedesTheDelegationsItMatches_soALaterDenialIsNeverOverridden() {
+        user("alice", "ReadDatabase team_a Yes", "ReadDatabase team_b Yes");
+        user("bob");
+        hub.session("alice").grant("bob", "ReadDatabase", "team_a", "Yes");
+        hub.session("alice").grant("bob", "ReadDatabase", "team_b", "Yes");
+        accounts.grant("bob", "ReadDatabase", "team_a*", "No");
+        assertFalse(reads("bob", "team_a"), "the exact delegation does not beat the administrator's later denial");
+        assertTrue(reads("bob", "team_b"), "a delegation it does not match stays");
+        assertEquals(List.of(new Grant("bob", "ReadDatabase", "team_a*", "No"),
+                new Grant("bob", "ReadDatabase", "team_b", "Yes", "alice")), accounts.grants("bob"));
     }
 
     @Test

@@ -102,10 +102,11 @@ class AccountEndpointsTest extends ApiTestBase {
     }
 
     @Test
-    void listGrants_ofItself_orByAnAdministrator_listsTheAllowingGrants() throws Exception {
+    void listGrants_ofItself_orByAnAdministrator_listsEveryGrantItHolds() throws Exception {
         hub.accounts().grant("bob", "ReadDatabase", "notes", "Yes");
         hub.accounts().grant("bob", "WriteDatabase", "notes", "No");
-        String expected = "{\"permissions\":[{\"resource\":\"notes\",\"permission\":\"ReadDatabase\",\"value\":\"Yes\"}]}";
+        String expected = "{\"permissions\":[{\"resource\":\"notes\",\"permission\":\"ReadDatabase\",\"value\":\"Yes\"},"
+                + "{\"resource\":\"notes\",\"permission\":\"WriteDatabase\",\"value\":\"No\"}]}";
         assertEquals(expected, get("a/bob", BOB).getContent());
         assertEquals(expected, get("a/bob", ADMIN).getContent());
     }

@@ -1,18 +1,38 @@
 package org.plasmid.servlet;
 
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
  * A small seeded property runner (in the manner of H2's randomized tests): each property draws its inputs
- * from one seed, prints the seed, and on failure names the seed, the try and the input, so that
- * {@code -Dplasmid.seed=<seed>} replays it exactly. Without that property every run draws a new seed, so
- * repeated CI runs keep exploring.
+ * from seeds, and on failure names the seed, the try and the input, so that {@code -Dplasmid.seed=<seed>}
+ * replays it exactly. By default every property runs the {@link #FIXED_SEEDS}, so every run of the build
+ * gives the same verdict; {@code -Dplasmid.seed=random} explores with a new seed, printed.
  */
 final class Seeded {
-    /** The system property that fixes the seed. */
+    /** The system property that chooses the seed: a number, or {@code random}. */
     static final String SEED_PROPERTY = "plasmid.seed";
+
+    /**
+     * The seeds every run tries. Add every seed that ever failed: 8695897373683366525 drew
+     * {@code PATCH /app/sync/../xxxx…}, a path that normalizes outside the servlet's mapping (bare Jetty
+     * answered 501, and the property blamed the servlet).
+     */
+    static final List<Long> FIXED_SEEDS = List.of(8695897373683366525L, 20261202L);
+
+    /** @return the seeds to run: the one asked for, a new random one, or the fixed ones */
+    static List<Long> seeds() {
+        String asked = System.getProperty(SEED_PROPERTY);
+        if (asked == null || asked.isBlank()) {
+            return FIXED_SEEDS;
+        }
+        if (asked.trim().equals("random")) {
+            return List.of(ThreadLocalRandom.current().nextLong());
+        }
+        return List.of(Long.parseLong(asked.trim()));
+    }
 
     private Seeded() {
     }
@@ -34,8 +54,13 @@ final class Seeded {
      */
     static <T> void forAll(String name, int tries, Function<Random, T> generator, Function<T, String> show,
             Property<T> property) {
-        String fixed = System.getProperty(SEED_PROPERTY);
-        long seed = fixed != null ? Long.parseLong(fixed) : ThreadLocalRandom.current().nextLong();
+        for (long seed : seeds()) {
+            forSeed(name, seed, tries, generator, show, property);
+        }
+    }
+
+    private static <T> void forSeed(String name, long seed, int tries, Function<Random, T> generator,
+            Function<T, String> show, Property<T> property) {
         System.out.println("property " + name + ": " + tries + " tries, seed " + seed + " (replay with -D"
                 + SEED_PROPERTY + "=" + seed + ")");
         Random random = new Random(seed);

@@ -12,7 +12,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.plasmid.core.PlasmidHub;
-import org.plasmid.core.mapdb.MapDbStorage;
 
 /**
  * A real Jetty 12 server with the servlet mounted at a non-root context and servlet path:
@@ -29,9 +28,9 @@ final class TestServer implements AutoCloseable {
     final ServletContextHandler context;
     private ServerConnector network;
 
-    /** @return an in-memory hub with fast (test-only) secret hashing */
+    /** @return a hub on a new {@link TestStorage} with fast (test-only) secret hashing */
     static PlasmidHub fastHub() {
-        return PlasmidHub.builder().storage(MapDbStorage.inMemory(), true).secretHashIterations(1000).build();
+        return PlasmidHub.builder().storage(TestStorage.create(), true).secretHashIterations(1000).build();
     }
 
     TestServer(QueuedThreadPool pool) {

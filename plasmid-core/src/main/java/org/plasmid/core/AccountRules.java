@@ -68,7 +68,7 @@ final class AccountRules {
                     return mayCreate ? exists(newAccess) : forbidden(CREATE_ACCESS);
                 }
                 String s = secret != null ? secret : SecretHasher.newSecret();
-                return accounts.replaceSecret(existing.get(), s) ? AccountResult.created(newAccess, s, null)
+                return accounts.replaceSecret(existing.get(), s, secret == null) ? AccountResult.created(newAccess, s, null)
                         : AccountResult.refused(Refusal.INVALID, "access token " + newAccess + " vanished");
             }
         }
@@ -86,7 +86,8 @@ final class AccountRules {
                 }
                 initial.add(control);
             }
-            Credential c = accounts.hasher().hash(token, s, false);
+            Credential c = secret == null ? accounts.hasher().hashGenerated(token, s, false)
+                    : accounts.hasher().hash(token, s, false);
             if (!accounts.call(() -> accounts.storage().createAccount(c, initial))) {
                 return exists(token);
             }
@@ -112,7 +113,7 @@ final class AccountRules {
                 return AccountResult.refused(Refusal.INVALID, "guest database name " + dbname + " is not valid");
             }
             String secret = SecretHasher.newSecret();
-            Credential c = accounts.hasher().hash(token, secret, true);
+            Credential c = accounts.hasher().hashGenerated(token, secret, true);
             List<Grant> grants = List.of(new Grant(token, CREATE_DATABASE, dbname, YES),
                     new Grant(token, READ_DATABASE, dbname, YES), new Grant(token, WRITE_DATABASE, dbname, YES));
             // the account and its new database at once; a name that is taken is never adopted: try another

@@ -64,21 +64,26 @@ public final class Accounts {
         checkSecret(secret);
         return call(() -> {
             Optional<Credential> existing = storage.credential(access);
-            if (existing.isPresent() && replaceSecret(existing.get(), secret)) {
+            if (existing.isPresent() && replaceSecret(existing.get(), secret, false)) {
                 return false;
             }
             if (storage.createAccount(hasher.hash(access, secret, false), List.of())) {
                 authority.changed();
                 return true;
             }
-            replaceSecret(storage.credential(access).orElseThrow(), secret); // created meanwhile: ours wins
+            replaceSecret(storage.credential(access).orElseThrow(), secret, false); // created meanwhile: ours wins
             return false;
         });
     }
 
-    /** Stores a new secret for an existing account (keeping whether it is a guest); false if it vanished. */
-    boolean replaceSecret(Credential existing, String secret) {
-        Credential c = hasher.hash(existing.access(), secret, existing.guest());
+    /**
+     * Stores a new secret for an existing account (keeping whether it is a guest); false if it vanished.
+     *
+     * @param generated whether the server generated the secret (stored with a fast hash) or a person chose it
+     */
+    boolean replaceSecret(Credential existing, String secret, boolean generated) {
+        Credential c = generated ? hasher.hashGenerated(existing.access(), secret, existing.guest())
+                : hasher.hash(existing.access(), secret, existing.guest());
         boolean replaced = call(() -> storage.updateCredential(c));
         hasher.forget(existing.access());
         return replaced;
@@ -197,6 +202,14 @@ public final class Accounts {
     public List<Grant> grants(String access) {
         Names.access(access);
         return authority.grantsOf(access).all();
+    }
+
+    /**
+     * @return how many slow (PBKDF2) hashes secret checks have computed since the hub opened: chosen secrets
+     *     checked for the first time, wrong secrets and unknown tokens (for monitoring and tests)
+     */
+    public long slowHashes() {
+        return hasher.slowHashes();
     }
 
     /** @return every access token, sorted; secrets are never listed (they are not stored) */

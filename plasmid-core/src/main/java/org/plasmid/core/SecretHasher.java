@@ -9,6 +9,9 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -16,15 +19,28 @@ import javax.crypto.spec.SecretKeySpec;
 import org.plasmid.core.spi.Credential;
 
 /**
- * Hashing and checking of secrets: PBKDF2-HMAC-SHA256 with a random 16-byte salt, compared in constant
- * time. Since every HTTP request authenticates, a successful check is remembered (per access token and
- * stored hash, as an HMAC of the secret under a key that lives only in this process) so that later
- * requests cost one HMAC instead of one slow hash. Failures are never remembered, so guessing always
- * pays the slow hash; an unknown access token pays it too, against a dummy credential, so it cannot be
- * told from a wrong secret.
+ * Hashing and checking of secrets, compared in constant time.
+ *
+ * <ul>
+ * <li><b>A secret a person chose</b> is stored as PBKDF2-HMAC-SHA256 with a random 16-byte salt: slow on
+ * purpose, so that guessing it costs.</li>
+ * <li><b>A secret the server generated</b> (256 random bits: guests, {@code POST a/} without a secret)
+ * cannot be guessed, and one SHA-256 of salt and secret protects it as well as any KDF; it is stored
+ * so, marked by {@link Credential#iterations()} {@value #GENERATED}. A restart makes every device check
+ * its secret again: generated ones cost microseconds, not tens of milliseconds each.</li>
+ * </ul>
+ *
+ * <p>Every request authenticates, so a successful check is remembered (per access token and stored
+ * hash, as an HMAC of the secret under a key that lives only in this process) and later checks cost one
+ * HMAC. Concurrent first checks of the same token and secret share one hash (single flight): a burst of
+ * a thousand devices after a restart pays one slow hash per token, not a thousand. Failures are never
+ * remembered, so guessing always pays: a wrong secret, for either kind, and an unknown token (checked
+ * against a dummy credential) each cost one slow hash, so the answers cannot tell them apart by time.
  */
 final class SecretHasher {
     static final int DEFAULT_ITERATIONS = 100_000;
+    /** {@link Credential#iterations()} of a generated secret stored with one SHA-256. */
+    static final int GENERATED = 0;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final BaseEncoding TOKEN = BaseEncoding.base32().lowerCase().omitPadding();
     private static final BaseEncoding SECRET = BaseEncoding.base64Url().omitPadding();
@@ -34,6 +50,9 @@ final class SecretHasher {
     private final Credential dummy;
     private final Cache<String, Remembered> verified = CacheBuilder.newBuilder()
             .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(30)).build();
+    /** Checks in progress, by token, stored hash and HMAC of the secret presented. */
+    private final ConcurrentHashMap<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong slowHashes = new AtomicLong();
 
     private record Remembered(byte[] storedHash, byte[] secretMac) {
     }
@@ -46,9 +65,16 @@ final class SecretHasher {
         this.dummy = hash("\u0000dummy", newSecret(), false);
     }
 
+    /** @return a credential for a secret a person chose: PBKDF2 */
     Credential hash(String access, String secret, boolean guest) {
         byte[] salt = randomBytes(16);
         return new Credential(access, salt, pbkdf2(secret, salt, iterations), iterations, guest);
+    }
+
+    /** @return a credential for a secret from {@link #newSecret()}: one SHA-256 */
+    Credential hashGenerated(String access, String secret, boolean guest) {
+        byte[] salt = randomBytes(16);
+        return new Credential(access, salt, sha256(salt, secret), GENERATED, guest);
     }
 
     /**
@@ -57,18 +83,58 @@ final class SecretHasher {
      * @return whether it matches
      */
     boolean verify(Optional<Credential> stored, String secret) {
-        Credential c = stored.orElse(dummy);
+        if (stored.isEmpty()) {
+            slowCheck(dummy, secret);
+            return false;
+        }
+        Credential c = stored.get();
         byte[] storedHash = c.hash();
         byte[] mac = mac(c.access(), secret);
-        Remembered r = stored.isPresent() ? verified.getIfPresent(c.access()) : null;
+        Remembered r = verified.getIfPresent(c.access());
         if (r != null && MessageDigest.isEqual(r.storedHash(), storedHash) && MessageDigest.isEqual(r.secretMac(), mac)) {
             return true;
         }
-        boolean ok = MessageDigest.isEqual(pbkdf2(secret, c.salt(), c.iterations()), storedHash) && stored.isPresent();
-        if (ok) {
-            verified.put(c.access(), new Remembered(storedHash, mac));
+        String key = c.access() + '\u0000' + BaseEncoding.base16().encode(storedHash) + '\u0000'
+                + BaseEncoding.base16().encode(mac);
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            return running.join(); // another thread checks this very secret now: share its answer
         }
-        return ok;
+        try {
+            boolean ok = check(c, secret);
+            if (ok) {
+                verified.put(c.access(), new Remembered(storedHash, mac));
+            }
+            mine.complete(ok);
+            return ok;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private boolean check(Credential c, String secret) {
+        if (c.iterations() == GENERATED) {
+            if (MessageDigest.isEqual(sha256(c.salt(), secret), c.hash())) {
+                return true;
+            }
+            slowCheck(dummy, secret); // a wrong secret costs as much as for any other token
+            return false;
+        }
+        return slowCheck(c, secret);
+    }
+
+    private boolean slowCheck(Credential c, String secret) {
+        slowHashes.incrementAndGet();
+        return MessageDigest.isEqual(pbkdf2(secret, c.salt(), c.iterations()), c.hash());
+    }
+
+    /** @return how many slow hashes (PBKDF2) checks have computed so far */
+    long slowHashes() {
+        return slowHashes.get();
     }
 
     /** Forgets a token's remembered check (its secret changed). */
@@ -92,6 +158,16 @@ final class SecretHasher {
             throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available", e);
         } finally {
             spec.clearPassword();
+        }
+    }
+
+    private static byte[] sha256(byte[] salt, String secret) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(salt);
+            return d.digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 

@@ -1,7 +1,16 @@
 package org.plasmid.servlet;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.plasmid.core.ClientSession;
 import org.plasmid.core.PlasmidHub;
 import org.slf4j.Logger;
@@ -18,11 +27,14 @@ final class Authentication {
     private final PlasmidHub hub;
     private final PlasmidServletOptions options;
     private final AuthThrottle throttle;
+    private final byte[] flightKey = new byte[32];
+    private final ConcurrentHashMap<String, CompletableFuture<ClientSession>> inFlight = new ConcurrentHashMap<>();
 
     Authentication(PlasmidHub hub, PlasmidServletOptions options) {
         this.hub = hub;
         this.options = options;
         this.throttle = AuthThrottle.of(options);
+        new SecureRandom().nextBytes(flightKey);
     }
 
     /**
@@ -39,6 +51,32 @@ final class Authentication {
             throw new RequestException(Answers.unauthorized());
         }
         String access = credentials.get().access();
+        String secret = credentials.get().secret();
+        // Requests that present the same token and secret while one of them is being checked share that
+        // check: a burst of devices after a restart is one attempt, not a thousand counted against the
+        // token and address (a different secret is a different attempt, and is counted on its own).
+        String flight = access + '\u0000' + fingerprint(access, secret);
+        CompletableFuture<ClientSession> mine = new CompletableFuture<>();
+        CompletableFuture<ClientSession> running = inFlight.putIfAbsent(flight, mine);
+        ClientSession session;
+        if (running != null) {
+            session = await(running);
+        } else {
+            try {
+                session = checkThrottled(ex, access, secret);
+                mine.complete(session);
+            } catch (RequestException | RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            } finally {
+                inFlight.remove(flight, mine);
+            }
+        }
+        ex.authenticated(session.access());
+        return session;
+    }
+
+    private ClientSession checkThrottled(Exchange ex, String access, String secret) throws RequestException {
         AuthThrottle.Attempt attempt;
         try {
             attempt = throttle.begin(access, ex.request().getRemoteAddr());
@@ -47,18 +85,46 @@ final class Authentication {
         }
         AuthThrottle.Outcome outcome = AuthThrottle.Outcome.ABANDONED; // if the check itself fails
         try {
-            Optional<ClientSession> session = hub.authenticate(access, credentials.get().secret());
+            Optional<ClientSession> session = hub.authenticate(access, secret);
             outcome = session.isPresent() ? AuthThrottle.Outcome.SUCCEEDED : AuthThrottle.Outcome.FAILED;
             if (session.isEmpty()) {
                 throw new RequestException(Answers.unauthorized());
             }
-            ex.authenticated(session.get().access());
             return session.get();
         } finally {
             Set<AuthThrottle.Limit> blocked = attempt.settle(outcome);
             if (!blocked.isEmpty()) {
                 warnBlocked(ex, access, blocked);
             }
+        }
+    }
+
+    /** The answer of a check of the same credentials that another request is making. */
+    private static ClientSession await(CompletableFuture<ClientSession> running) throws RequestException {
+        try {
+            return running.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RequestException r) {
+                throw new RequestException(r.answer());
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /** An HMAC of the secret under a key of this process: never stored, never logged. */
+    private String fingerprint(String access, String secret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(flightKey, "HmacSHA256"));
+            mac.update(access.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return HexFormat.of().formatHex(mac.doFinal(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
         }
     }
 

@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.plasmid.core.AccountResult;
+import org.plasmid.core.Change;
 import org.plasmid.core.DatabaseInfo;
 import org.plasmid.core.Grant;
 import org.plasmid.core.PlasmidException;
@@ -34,6 +36,17 @@ final class Answers {
      * @return 200 with {@code saved}/{@code revision}, or 200 with an outofdate or quota error
      */
     static Answer pushed(PushResult result, long lastRevision) {
+        return pushed(result, lastRevision, null);
+    }
+
+    /**
+     * @param result the push outcome
+     * @param lastRevision the {@code last_revision} the client sent (quoted in the outofdate message)
+     * @param missed for an outofdate push, the changes the client missed, or null to send none
+     * @return as {@link #pushed(PushResult, long)}; an outofdate answer adds (ext) {@code updates} and
+     *     {@code until} after the compat fields when {@code missed} is given
+     */
+    static Answer pushed(PushResult result, long lastRevision, @Nullable MissedChanges missed) {
         return ok(g -> {
             switch (result.status()) {
                 case OUT_OF_DATE:
@@ -42,6 +55,23 @@ final class Answers {
                     g.writeNumberField("saved", 0);
                     g.writeStringField("reason", "outofdate");
                     g.writeNumberField("revision", result.revision());
+                    if (missed != null) {
+                        g.writeArrayFieldStart("updates");
+                        for (Change c : missed.changes()) {
+                            g.writeStartArray();
+                            g.writeString(c.store());
+                            g.writeNumber(c.revision());
+                            g.writeString(c.key());
+                            if (c.value() == null) {
+                                g.writeNull();
+                            } else {
+                                g.writeRawValue(c.value().toString()); // validated UTF-8 JSON: the same bytes
+                            }
+                            g.writeEndArray();
+                        }
+                        g.writeEndArray();
+                        g.writeNumberField("until", missed.until());
+                    }
                     break;
                 case QUOTA_EXCEEDED:
                     g.writeStringField("error", "quota exceeded");

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.plasmid.core.AccountResult;
 import org.plasmid.core.ClientSession;
 import org.plasmid.core.PullResult;
+import org.plasmid.core.PushResult;
 
 /**
  * The endpoints of PROTOCOL.md §4–5, for an authenticated client: each parses its request, calls the
@@ -21,8 +22,10 @@ final class Endpoints {
     private final LongPolls polls;
     private final BodyIntake intake;
     private final GuestThrottle guests;
+    private final int missedChangesBudget;
 
     Endpoints(PlasmidServletOptions options, LongPolls polls, BodyIntake intake) {
+        this.missedChangesBudget = options.outOfDateUpdatesBytes();
         this.bodies = new RequestBodies(options);
         this.polls = polls;
         this.intake = intake;
@@ -51,8 +54,12 @@ final class Endpoints {
             case PUSH:
                 return intake.read(ex, body -> {
                     RequestBodies.Push push = bodies.push(body);
-                    ex.send(Answers.pushed(session.push(route.param(0), push.lastRevision(), push.changes(),
-                            push.pushId()), push.lastRevision()));
+                    String database = route.param(0);
+                    PushResult result = session.push(database, push.lastRevision(), push.changes(), push.pushId());
+                    MissedChanges missed = result.status() == PushResult.Status.OUT_OF_DATE
+                            ? MissedChanges.collect(session, database, push.lastRevision(), missedChangesBudget)
+                            : null;
+                    ex.send(Answers.pushed(result, push.lastRevision(), missed));
                 });
             case CREATE_CREDENTIALS:
                 return intake.read(ex, body -> ex.send(createCredentials(ex, session,

@@ -96,6 +96,10 @@ import org.plasmid.core.PlasmidHub;
  *       address} and window (429 beyond)</td></tr>
  *   <tr><td>{@code guest-window-seconds}</td><td>{@value PlasmidServletOptions#DEFAULT_GUEST_WINDOW_SECONDS}</td>
  *       <td>{@link PlasmidServletOptions.Builder#guestWindow the window of the guest creation limit}</td></tr>
+ *   <tr><td>{@code outofdate-updates-bytes}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_OUT_OF_DATE_UPDATES_BYTES}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#outOfDateUpdatesBytes the missed changes an outofdate answer
+ *       carries} (0: none)</td></tr>
  * </table>
  * A request body that arrives slower than its minimum rate once the grace period is over, or not whole
  * by its deadline, is answered 408 with {@code {"error", "reason": "timeout"}} and

@@ -134,6 +134,12 @@ public final class PlasmidServletOptions {
             Duration.ofSeconds(DEFAULT_GUEST_WINDOW_SECONDS), Duration.ofSeconds(1), Duration.ofDays(1),
             "the window of the guest creation limit, in seconds");
 
+    /** Default of {@link Builder#outOfDateUpdatesBytes}: 256 KiB. */
+    public static final int DEFAULT_OUT_OF_DATE_UPDATES_BYTES = 256 << 10;
+    static final Option<Integer> OUT_OF_DATE_UPDATES_BYTES = Option.integer("outOfDateUpdatesBytes",
+            "outofdate-updates-bytes", DEFAULT_OUT_OF_DATE_UPDATES_BYTES, 0, Integer.MAX_VALUE,
+            "the most bytes of missed changes an outofdate answer carries (0: none; the client pulls)");
+
     /** Every option, in the order toString lists them. */
     static final List<Option<?>> ALL = List.of(
             MAX_BODY_BYTES, MAX_VALUE_BYTES, MAX_OBJECTS_PER_PUSH, MAX_DEPTH,
@@ -141,7 +147,7 @@ public final class PlasmidServletOptions {
             MAX_HELD_POLLS, MAX_HELD_POLLS_PER_ACCESS, MAX_HELD_POLLS_PER_ADDRESS, MAX_WAIT,
             CORS_ALLOWED_ORIGINS,
             MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW,
-            MAX_GUESTS_PER_ADDRESS, GUEST_WINDOW);
+            MAX_GUESTS_PER_ADDRESS, GUEST_WINDOW, OUT_OF_DATE_UPDATES_BYTES);
 
     private static final PlasmidServletOptions DEFAULTS = builder().build();
 
@@ -258,6 +264,14 @@ public final class PlasmidServletOptions {
     /** @return the window of the guest creation limit, which is also the longest an address is made to wait */
     public Duration guestWindow() {
         return get(GUEST_WINDOW);
+    }
+
+    /**
+     * @return the most bytes (store names, keys, values) of missed changes an outofdate answer carries, so
+     *     that the client resolves its conflicts without a pull; 0 for none
+     */
+    public int outOfDateUpdatesBytes() {
+        return get(OUT_OF_DATE_UPDATES_BYTES);
     }
 
     @Override
@@ -518,6 +532,21 @@ public final class PlasmidServletOptions {
          */
         public Builder guestWindow(Duration window) {
             return set(GUEST_WINDOW, window);
+        }
+
+        /**
+         * (ext) An {@code outofdate} answer carries the changes the pusher missed ({@code updates} and
+         * {@code until}), when it may read the database and they fit in this many bytes of store names,
+         * keys and values, so that the client resolves its conflicts and retries without a pull.
+         *
+         * @param bytes the budget, 0 to send none (default
+         *     {@value PlasmidServletOptions#DEFAULT_OUT_OF_DATE_UPDATES_BYTES})
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         * @throws IllegalStateException if already set
+         */
+        public Builder outOfDateUpdatesBytes(int bytes) {
+            return set(OUT_OF_DATE_UPDATES_BYTES, bytes);
         }
 
         /**

@@ -65,6 +65,7 @@ class PlasmidServletOptionsTest {
         assertEquals(Duration.ofMinutes(1), d.authFailureWindow());
         assertEquals(60, d.maxGuestsPerAddress());
         assertEquals(Duration.ofHours(1), d.guestWindow());
+        assertEquals(262144, d.outOfDateUpdatesBytes());
     }
 
     @Test
@@ -128,6 +129,7 @@ class PlasmidServletOptionsTest {
         params.put("auth-failure-window-seconds", "90");
         params.put("guests-per-address", "13");
         params.put("guest-window-seconds", "600");
+        params.put("outofdate-updates-bytes", "0");
         assertEquals(PlasmidServletOptions.ALL.size(), params.size(), "a test value for every option");
         PlasmidServletOptions o = InitParams.options(config(params));
         assertEquals(5000, o.maxBodyBytes());
@@ -147,6 +149,7 @@ class PlasmidServletOptionsTest {
         assertEquals(Duration.ofSeconds(90), o.authFailureWindow());
         assertEquals(13, o.maxGuestsPerAddress());
         assertEquals(Duration.ofMinutes(10), o.guestWindow());
+        assertEquals(0, o.outOfDateUpdatesBytes());
     }
 
     @Test

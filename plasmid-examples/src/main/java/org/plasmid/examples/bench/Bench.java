@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.plasmid.core.PlasmidHub;
-import org.plasmid.examples.PlasmidServer;
+import org.plasmid.examples.server.PlasmidServer;
 import org.plasmid.examples.client.SyncClient;
 import org.plasmid.servlet.PlasmidServlet;
 

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.plasmid.core.PlasmidHub;
-import org.plasmid.examples.Serving;
+import org.plasmid.examples.server.Serving;
 import org.plasmid.examples.client.SyncClient;
 import org.plasmid.servlet.PlasmidServlet;
 

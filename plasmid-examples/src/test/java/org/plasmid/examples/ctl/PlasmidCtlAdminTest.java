@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,16 +24,16 @@ class PlasmidCtlAdminTest {
         hub = tmp.resolve("hub").toString();
     }
 
-    private Ctl.Run ctl(String... args) {
+    private CtlInProcess.Run ctl(String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--hub-path";
         all[1] = hub;
         System.arraycopy(args, 0, all, 2, args.length);
-        return Ctl.run(all);
+        return CtlInProcess.run(all);
     }
 
-    private Ctl.Run ok(String... args) {
-        Ctl.Run r = ctl(args);
+    private CtlInProcess.Run ok(String... args) {
+        CtlInProcess.Run r = ctl(args);
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("", r.err(), r::toString);
         return r;
@@ -41,7 +41,7 @@ class PlasmidCtlAdminTest {
 
     @Test
     void setSecret_createsTheHubAndAccount_withoutPrintingTheSecret() {
-        Ctl.Run r = ok("--set-secret", "test", "secret123");
+        CtlInProcess.Run r = ok("--set-secret", "test", "secret123");
 
         assertEquals("Created account test.\n", r.out());
         assertTrue(Files.isDirectory(Path.of(hub)));
@@ -56,7 +56,7 @@ class PlasmidCtlAdminTest {
         ok("--set-secret", "test", "secret123");
         ok("--grant-permission", "test", "ReadDatabase", "notes");
 
-        Ctl.Run r = ok("--set-secret", "test", "new-secret");
+        CtlInProcess.Run r = ok("--set-secret", "test", "new-secret");
 
         assertEquals("Changed the secret of test.\n", r.out());
         try (PlasmidHub h = PlasmidHub.open(Path.of(hub))) {
@@ -78,10 +78,10 @@ class PlasmidCtlAdminTest {
             assertEquals(java.util.OptionalLong.of(10), h.databaseQuota("notes"));
         }
         assertEquals("Database notes has no quota of its own now.\n", ok("--set-database-quota", "notes", "none").out());
-        Ctl.Run bad = ctl("--set-database-quota", "notes", "10KB");
+        CtlInProcess.Run bad = ctl("--set-database-quota", "notes", "10KB");
         assertEquals(1, bad.exitCode(), bad::toString);
         assertTrue(bad.err().startsWith("plasmidctl: a database quota is a number of bytes"), bad::toString);
-        Ctl.Run missing = ctl("--set-database-quota", "nothere", "10");
+        CtlInProcess.Run missing = ctl("--set-database-quota", "nothere", "10");
         assertEquals(1, missing.exitCode(), missing::toString);
         assertEquals("plasmidctl: no database nothere\n", missing.err());
     }
@@ -91,7 +91,7 @@ class PlasmidCtlAdminTest {
         ok("--set-secret", "u", "secret123");
         for (String[] bad : new String[][] {{"ReadDatabase", "db", "false"}, {"ReadDatabase", "db", "No "},
                 {"DatabaseQuota", "db", "10KB"}}) {
-            Ctl.Run r = ctl("--grant-permission", "u", bad[0], bad[1], bad[2]);
+            CtlInProcess.Run r = ctl("--grant-permission", "u", bad[0], bad[1], bad[2]);
             assertEquals(1, r.exitCode(), r::toString);
             assertEquals(1, r.err().lines().count(), r::toString);
             assertTrue(r.err().startsWith("plasmidctl: " + bad[0]), r::toString);
@@ -103,7 +103,7 @@ class PlasmidCtlAdminTest {
     void grantPermission_withoutAValue_grantsYes() {
         ok("--set-secret", "test", "secret123");
 
-        Ctl.Run r = ok("--grant-permission", "test", "*", "*");
+        CtlInProcess.Run r = ok("--grant-permission", "test", "*", "*");
 
         assertEquals("Granted test: * on * = Yes.\n", r.out());
         try (PlasmidHub h = PlasmidHub.open(Path.of(hub))) {
@@ -145,7 +145,7 @@ class PlasmidCtlAdminTest {
     void checkPermission_ofAnUnknownAccount_failsWithExitCode1() {
         ok("--set-secret", "test", "secret123");
 
-        Ctl.Run r = ctl("--check-permission", "tset", "ReadDatabase", "notes");
+        CtlInProcess.Run r = ctl("--check-permission", "tset", "ReadDatabase", "notes");
 
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals("", r.out());
@@ -158,7 +158,7 @@ class PlasmidCtlAdminTest {
         ok("--set-secret", "alice", "wonderland-42");
         ok("--grant-permission", "test", "*", "*");
 
-        Ctl.Run r = ok("--list-accounts");
+        CtlInProcess.Run r = ok("--list-accounts");
 
         assertEquals("alice (no grants)\ntest\n    * on * = Yes\n", r.out());
         assertFalse(r.out().contains("secret123"));
@@ -170,7 +170,7 @@ class PlasmidCtlAdminTest {
         Path empty = tmp.resolve("empty");
         PlasmidHub.open(empty).close(); // an existing hub without accounts
 
-        Ctl.Run r = Ctl.run("-p", empty.toString(), "--list-accounts");
+        CtlInProcess.Run r = CtlInProcess.run("-p", empty.toString(), "--list-accounts");
 
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("No accounts yet; create one with --set-secret ACCESS SECRET.\n", r.out());
@@ -181,7 +181,7 @@ class PlasmidCtlAdminTest {
         ok("--set-secret", "test", "secret123");
         ok("--grant-permission", "test", "WriteDatabase", "notes");
 
-        Ctl.Run r = ok("--revoke-permission", "test", "WriteDatabase", "notes");
+        CtlInProcess.Run r = ok("--revoke-permission", "test", "WriteDatabase", "notes");
 
         assertEquals("Revoked test: WriteDatabase on notes.\n", r.out());
         assertEquals("No\n", ok("--check-permission", "test", "WriteDatabase", "notes").out());
@@ -192,7 +192,7 @@ class PlasmidCtlAdminTest {
     void revokePermission_ofAGrantNotHeld_saysNothingChanged() {
         ok("--set-secret", "test", "secret123");
 
-        Ctl.Run r = ok("--revoke-permission", "test", "WriteDatabase", "notes");
+        CtlInProcess.Run r = ok("--revoke-permission", "test", "WriteDatabase", "notes");
 
         assertEquals("test holds no grant WriteDatabase on notes; nothing changed.\n", r.out());
     }
@@ -201,7 +201,7 @@ class PlasmidCtlAdminTest {
     void grantPermission_toAnUnknownAccount_failsWithExitCode1() {
         ok("--set-secret", "test", "secret123");
 
-        Ctl.Run r = ctl("--grant-permission", "nobody", "*", "*");
+        CtlInProcess.Run r = ctl("--grant-permission", "nobody", "*", "*");
 
         assertEquals(1, r.exitCode(), r::toString);
         assertTrue(r.err().startsWith("plasmidctl: no account nobody"), r::toString);
@@ -211,9 +211,9 @@ class PlasmidCtlAdminTest {
     void invalidNames_failWithExitCode1_andAClearMessage() {
         ok("--set-secret", "test", "secret123");
 
-        Ctl.Run badAccess = ctl("--set-secret", "../etc", "x");
-        Ctl.Run badResource = ctl("--grant-permission", "test", "ReadDatabase", "a/b");
-        Ctl.Run badPermission = ctl("--check-permission", "test", "Read Database", "notes");
+        CtlInProcess.Run badAccess = ctl("--set-secret", "../etc", "x");
+        CtlInProcess.Run badResource = ctl("--grant-permission", "test", "ReadDatabase", "a/b");
+        CtlInProcess.Run badPermission = ctl("--check-permission", "test", "Read Database", "notes");
 
         assertEquals(1, badAccess.exitCode(), badAccess::toString);
         assertTrue(badAccess.err().startsWith("plasmidctl: invalid access token '../etc'"), badAccess::toString);
@@ -229,7 +229,7 @@ class PlasmidCtlAdminTest {
                 new String[] {"--grant-permission", "test", "*", "*"},
                 new String[] {"--check-permission", "test", "ReadDatabase", "x"},
                 new String[] {"--revoke-permission", "test", "*", "*"})) {
-            Ctl.Run r = ctl(args);
+            CtlInProcess.Run r = ctl(args);
 
             assertEquals(1, r.exitCode(), r::toString);
             assertTrue(r.err().startsWith("plasmidctl: there is no hub at "), r::toString);
@@ -241,7 +241,7 @@ class PlasmidCtlAdminTest {
     void anAdminAction_whileTheHubIsOpenElsewhere_failsClearly_andChangesNothing() {
         ok("--set-secret", "test", "secret123");
         try (PlasmidHub server = PlasmidHub.open(Path.of(hub))) {
-            Ctl.Run r = ctl("--grant-permission", "test", "*", "*");
+            CtlInProcess.Run r = ctl("--grant-permission", "test", "*", "*");
 
             assertEquals(1, r.exitCode(), r::toString);
             assertTrue(r.err().matches("(?s)plasmidctl: hub .* is in use by another process.*\n"), r::toString);
@@ -252,7 +252,7 @@ class PlasmidCtlAdminTest {
 
     @Test
     void help_printsUsageAndExitCodes_andExits0() {
-        Ctl.Run r = Ctl.run("--help");
+        CtlInProcess.Run r = CtlInProcess.run("--help");
 
         assertEquals(0, r.exitCode());
         assertTrue(r.out().startsWith("Usage: java -jar plasmidctl.jar [OPTIONS] [ACTION]"), r::toString);

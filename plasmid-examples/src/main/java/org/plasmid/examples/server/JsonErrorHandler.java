@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

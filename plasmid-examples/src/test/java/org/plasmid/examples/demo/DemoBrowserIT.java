@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.plasmid.examples.CtlJar;
 
 /**
  * The todo demo in two real browsers (headless Chromium, two separate profiles: two devices) against the
@@ -35,7 +36,7 @@ class DemoBrowserIT {
     @TempDir
     static Path tmp;
 
-    private Plasmidctl.Server server;
+    private CtlJar.Server server;
     private URI root;
     private Chromium browserA;
     private Chromium browserB;
@@ -46,7 +47,7 @@ class DemoBrowserIT {
 
     @BeforeAll
     void start() throws Exception {
-        server = Plasmidctl.serve(tmp, "--demo", "--port", "0", "--hub-path", tmp.resolve("hub").toString());
+        server = CtlJar.serve(tmp, "--demo", "--port", "0", "--hub-path", tmp.resolve("hub").toString());
         root = server.api().resolve("/");
         browserA = Chromium.start(1000, 900);
         browserB = Chromium.start(420, 860); // a phone-sized window: the page must stay usable

@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.ctl;
 
 /** The command line is wrong: the message says how; plasmidctl prints it and exits with code 2. */
 final class UsageException extends Exception {

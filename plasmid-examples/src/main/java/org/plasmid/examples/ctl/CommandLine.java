@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.ctl;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

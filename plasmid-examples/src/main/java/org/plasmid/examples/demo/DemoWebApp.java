@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.demo;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -40,7 +40,7 @@ public final class DemoWebApp implements AutoCloseable {
     /** Prefix of the demo lists' database names. */
     public static final String GUEST_PREFIX = "todo_";
 
-    private static final String RESOURCES = "org/plasmid/examples/web/";
+    private static final String RESOURCES = "org/plasmid/examples/demo/web/";
     private static final Map<String, String> FILES = Map.of(
             "index.html", "text/html; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8",

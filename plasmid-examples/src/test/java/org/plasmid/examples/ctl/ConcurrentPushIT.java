@@ -1,5 +1,7 @@
-package org.plasmid.examples;
+package org.plasmid.examples.ctl;
 
+import org.plasmid.examples.CtlJar;
+import org.plasmid.examples.Device;
 import org.plasmid.examples.client.SyncClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,10 +24,10 @@ class ConcurrentPushIT {
 
     @Test
     void twoClientsPushingFromTheSameRevision_exactlyOneWins_everyRound() throws Exception {
-        assertEquals(0, Plasmidctl.run(work, "--set-secret", "test", "secret123").exitCode());
-        assertEquals(0, Plasmidctl.run(work, "--grant-permission", "test", "*", "*").exitCode());
+        assertEquals(0, CtlJar.run(work, "--set-secret", "test", "secret123").exitCode());
+        assertEquals(0, CtlJar.run(work, "--grant-permission", "test", "*", "*").exitCode());
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (Plasmidctl.Server server = Plasmidctl.serve(work, "--port", "0")) {
+        try (CtlJar.Server server = CtlJar.serve(work, "--port", "0")) {
             Device first = new Device(server.api(), "race", "test", "secret123");
             Device second = new Device(server.api(), "race", "test", "secret123");
             long revision = first.get("d/race").body().get("revision").asLong();

@@ -17,14 +17,14 @@ import org.plasmid.examples.tools.ServerProcess;
  * Runs the real {@code target/plasmidctl.jar} as a child process, the way a newcomer does:
  * {@code java -jar plasmidctl.jar ...} in a working directory.
  */
-final class Plasmidctl {
+public final class CtlJar {
     private static final long TIMEOUT_SECONDS = 60;
 
-    private Plasmidctl() {
+    private CtlJar() {
     }
 
     /** What a finished run printed, and how it exited. */
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
         @Override
         public String toString() {
             return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
@@ -32,7 +32,7 @@ final class Plasmidctl {
     }
 
     /** The jar that {@code mvn package} built; failsafe passes its path. */
-    static Path jar() {
+    public static Path jar() {
         String path = System.getProperty("plasmidctl.jar");
         if (path == null) {
             throw new IllegalStateException("system property plasmidctl.jar is not set: run this test with mvn verify");
@@ -56,7 +56,7 @@ final class Plasmidctl {
     }
 
     /** Runs an admin command to completion. */
-    static Result run(Path workDir, String... args) throws Exception {
+    public static Result run(Path workDir, String... args) throws Exception {
         Process p = command(workDir, args).start();
         p.getOutputStream().close();
         CompletableFuture<String> out = drain(p.getInputStream());
@@ -79,7 +79,7 @@ final class Plasmidctl {
     }
 
     /** Starts the server and waits until it logs that it is serving. */
-    static Server serve(Path workDir, String... args) throws Exception {
+    public static Server serve(Path workDir, String... args) throws Exception {
         try {
             return new Server(ServerProcess.start(jar(), workDir, List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"),
                     List.of(args), Duration.ofSeconds(TIMEOUT_SECONDS)));
@@ -89,7 +89,7 @@ final class Plasmidctl {
     }
 
     /** A running server process and everything it has logged (a {@link ServerProcess}, as tests use it). */
-    static final class Server implements AutoCloseable {
+    public static final class Server implements AutoCloseable {
         private final ServerProcess process;
 
         private Server(ServerProcess process) {
@@ -97,17 +97,17 @@ final class Plasmidctl {
         }
 
         /** @return the hub directory it logged */
-        Path hub() {
+        public Path hub() {
             return process.hub();
         }
 
         /** @return the API base URL it logged, such as {@code http://127.0.0.1:41234/plasmid/v1/} */
-        URI api() {
+        public URI api() {
             return process.api();
         }
 
         /** @return what it has logged so far */
-        String log() {
+        public String log() {
             return process.log();
         }
 
@@ -116,7 +116,7 @@ final class Plasmidctl {
          *
          * @return its exit code
          */
-        int terminate() throws Exception {
+        public int terminate() throws Exception {
             try {
                 return process.terminate(Duration.ofSeconds(TIMEOUT_SECONDS));
             } catch (IOException e) {

@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,7 +58,7 @@ class PlasmidCtlUsageTest {
             all.addAll(0, List.of("--hub-path", hub.toString()));
         }
 
-        Ctl.Run r = Ctl.run(all.toArray(String[]::new));
+        CtlInProcess.Run r = CtlInProcess.run(all.toArray(String[]::new));
 
         assertEquals(2, r.exitCode(), r::toString);
         assertEquals("", r.out(), r::toString);

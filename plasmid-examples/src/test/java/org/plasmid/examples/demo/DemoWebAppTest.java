@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +18,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.plasmid.core.PlasmidHub;
+import org.plasmid.examples.server.Serving;
 import org.plasmid.servlet.PlasmidServlet;
 
 /** What {@code --demo} serves and what it sets up on the hub: a sign-up account that can only create guests. */
@@ -105,14 +106,5 @@ class DemoWebAppTest {
             assertTrue(e.getMessage().contains("ReadDatabase"), e.getMessage());
             assertTrue(hub.accounts().authenticate(DemoWebApp.SIGNUP_ACCESS, "chosen-by-an-admin"), "left alone");
         }
-    }
-
-    @Test
-    void demo_isAServingOption_only() throws Exception {
-        assertTrue(CommandLine.parse("--demo").demo());
-        assertTrue(CommandLine.parse("--port", "0", "--demo").demo());
-        assertFalse(CommandLine.parse().demo());
-        UsageException e = assertThrows(UsageException.class, () -> CommandLine.parse("--demo", "--list-accounts"));
-        assertTrue(e.getMessage().contains("--demo"), e.getMessage());
     }
 }

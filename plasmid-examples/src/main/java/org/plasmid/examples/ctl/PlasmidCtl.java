@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.ctl;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.IntConsumer;
 import org.plasmid.core.PlasmidException;
 import org.plasmid.core.PlasmidHub;
+import org.plasmid.examples.server.Serving;
 import org.plasmid.servlet.PlasmidServlet;
 
 /**

@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

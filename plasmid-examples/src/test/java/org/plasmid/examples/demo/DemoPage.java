@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.demo;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,10 +1,11 @@
-package org.plasmid.examples;
+package org.plasmid.examples.server;
 
 import jakarta.servlet.Servlet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 import org.plasmid.core.PlasmidHub;
+import org.plasmid.examples.demo.DemoWebApp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class Serving {
      * @param withDemo whether to serve the demo too
      * @see #start(Path, String, int, Function, Duration)
      */
-    static Serving start(Path hubPath, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
+    public static Serving start(Path hubPath, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
             Duration stopTimeout, boolean withDemo) throws Exception {
         Path dir = hubPath.toAbsolutePath().normalize();
         PlasmidHub hub = PlasmidHub.open(dir);
@@ -100,7 +101,7 @@ public final class Serving {
     }
 
     /** Blocks until the server stops. */
-    void awaitStop() throws InterruptedException {
+    public void awaitStop() throws InterruptedException {
         server.join();
     }
 

@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.ctl;
 
 /** The text of {@code plasmidctl --help}. */
 final class Help {

@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.ctl;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.ctl;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs plasmidctl's main entry in-process and captures what it printed and the exit code. */
-final class Ctl {
+final class CtlInProcess {
     /** What one run printed, and how it exited. */
     record Run(int exitCode, String out, String err) {
         @Override
@@ -16,7 +16,7 @@ final class Ctl {
         }
     }
 
-    private Ctl() {
+    private CtlInProcess() {
     }
 
     static Run run(String... args) {

@@ -1,4 +1,4 @@
-package org.plasmid.examples;
+package org.plasmid.examples.server;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;

@@ -1,5 +1,7 @@
-package org.plasmid.examples;
+package org.plasmid.examples.ctl;
 
+import org.plasmid.examples.CtlJar;
+import org.plasmid.examples.Device;
 import org.plasmid.examples.client.SyncClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,15 +29,15 @@ class PlasmidCtlIT {
     @Test
     void seedWorkflow_twoDevicesSync_andTheDataSurvivesARestart() throws Exception {
         // The seed's credential steps, verbatim.
-        Plasmidctl.Result secret = Plasmidctl.run(work, "--set-secret", "test", "secret123");
+        CtlJar.Result secret = CtlJar.run(work, "--set-secret", "test", "secret123");
         assertEquals(0, secret.exitCode(), secret::toString);
         assertEquals("Created account test.\n", secret.out());
-        Plasmidctl.Result grant = Plasmidctl.run(work, "--grant-permission", "test", "*", "*");
+        CtlJar.Result grant = CtlJar.run(work, "--grant-permission", "test", "*", "*");
         assertEquals(0, grant.exitCode(), grant::toString);
         assertEquals("Granted test: * on * = Yes.\n", grant.out());
 
         URI api;
-        try (Plasmidctl.Server server = Plasmidctl.serve(work, "--port", "0")) {
+        try (CtlJar.Server server = CtlJar.serve(work, "--port", "0")) {
             api = server.api();
             assertEquals(work.resolve("hub").toRealPath(), server.hub().toRealPath(), "serves ./hub by default");
             assertTrue(api.toString().startsWith("http://127.0.0.1:"), api::toString);
@@ -68,7 +70,7 @@ class PlasmidCtlIT {
             assertEquals(false, intruder.body().get("authorized").asBoolean());
 
             // An admin command while the server holds the hub: a clear error, nothing changed.
-            Plasmidctl.Result busy = Plasmidctl.run(work, "--grant-permission", "test", "ReadDatabase", "x", "No");
+            CtlJar.Result busy = CtlJar.run(work, "--grant-permission", "test", "ReadDatabase", "x", "No");
             assertEquals(1, busy.exitCode(), busy::toString);
             assertTrue(busy.err().matches("(?s)plasmidctl: hub .*hub is in use by another process.*"), busy::toString);
 
@@ -78,11 +80,11 @@ class PlasmidCtlIT {
         }
 
         // The admin command now works (the hub was released), and the refused grant was never made.
-        Plasmidctl.Result list = Plasmidctl.run(work, "--list-accounts");
+        CtlJar.Result list = CtlJar.run(work, "--list-accounts");
         assertEquals(0, list.exitCode(), list::toString);
         assertEquals("test\n    * on * = Yes\n", list.out());
 
-        try (Plasmidctl.Server again = Plasmidctl.serve(work, "--port", "0")) {
+        try (CtlJar.Server again = CtlJar.serve(work, "--port", "0")) {
             Device c = new Device(again.api(), "notes", "test", "secret123");
             assertEquals(json("{\"name\": \"notes\", \"revision\": 4}"), c.get("d/notes").body());
             assertEquals(json("{\"data\": {\"things\": {\"eggs\": [3, 12], \"milk\": [4, {\"qty\": 3}]}},"
@@ -93,7 +95,7 @@ class PlasmidCtlIT {
 
     @Test
     void theServer_servesNothingAtTheRoot_andListensOnTheAddressGiven() throws Exception {
-        try (Plasmidctl.Server server = Plasmidctl.serve(work, "--port", "0", "--host", "127.0.0.1",
+        try (CtlJar.Server server = CtlJar.serve(work, "--port", "0", "--host", "127.0.0.1",
                 "-p", "elsewhere")) {
             assertEquals(work.resolve("elsewhere").toRealPath(), server.hub().toRealPath());
             assertTrue(Files.isDirectory(work.resolve("elsewhere")));
@@ -107,8 +109,8 @@ class PlasmidCtlIT {
 
     @Test
     void aSecondServerOnTheSameHub_refusesToStart_withExitCode1() throws Exception {
-        try (Plasmidctl.Server server = Plasmidctl.serve(work, "--port", "0")) {
-            Plasmidctl.Result second = Plasmidctl.run(work, "--port", "0");
+        try (CtlJar.Server server = CtlJar.serve(work, "--port", "0")) {
+            CtlJar.Result second = CtlJar.run(work, "--port", "0");
 
             assertEquals(1, second.exitCode(), second::toString);
             assertTrue(second.err().contains("is in use by another process"), second::toString);

@@ -1,6 +1,9 @@
-package org.plasmid.examples;
+package org.plasmid.examples.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -45,5 +48,14 @@ class CommandLineTest {
     @Test
     void help_winsOverTheRestOfTheLine() throws Exception {
         assertEquals(Action.HELP, CommandLine.parse("--list-accounts", "-h", "--bogus").action());
+    }
+
+    @Test
+    void demo_isAServingOption_only() throws Exception {
+        assertTrue(CommandLine.parse("--demo").demo());
+        assertTrue(CommandLine.parse("--port", "0", "--demo").demo());
+        assertFalse(CommandLine.parse().demo());
+        UsageException e = assertThrows(UsageException.class, () -> CommandLine.parse("--demo", "--list-accounts"));
+        assertTrue(e.getMessage().contains("--demo"), e.getMessage());
     }
 }

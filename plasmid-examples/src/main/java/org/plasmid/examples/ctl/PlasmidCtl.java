@@ -9,6 +9,8 @@ import java.util.concurrent.CompletionException;
 import java.util.function.IntConsumer;
 import org.plasmid.core.PlasmidException;
 import org.plasmid.core.PlasmidHub;
+import org.plasmid.examples.demo.DemoWebApp;
+import org.plasmid.examples.server.PlasmidServer;
 import org.plasmid.examples.server.Serving;
 import org.plasmid.servlet.PlasmidServlet;
 
@@ -127,7 +129,7 @@ public final class PlasmidCtl {
         Serving serving;
         try {
             serving = Serving.start(cl.hubPath(), cl.host(), cl.port(), PlasmidServlet::new, STOP_TIMEOUT,
-                    cl.demo());
+                    cl.demo() ? hub -> DemoWebApp.setUp(hub, PlasmidServer.API_PATH) : null);
             started.complete(serving);
         } catch (Exception e) {
             started.completeExceptionally(e);

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -16,10 +17,14 @@ import java.util.Set;
 import org.plasmid.core.Accounts;
 import org.plasmid.core.Grant;
 import org.plasmid.core.PlasmidHub;
+import org.plasmid.examples.server.RootApp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The todo demo ({@code plasmidctl --demo}): the page, its scripts and {@code demo-config.json}, served
- * from the classpath by {@link #servlet()} (map it at {@code /}, beside the API at {@code /plasmid/*}).
+ * from the classpath ({@code org/plasmid/examples/demo/web/}) by {@link #servlet()}, as the server's
+ * {@linkplain RootApp root application} (at {@code /}, beside the API at {@code /plasmid/*}).
  *
  * <p><b>Security, demo only.</b> A first visitor needs a list of their own without an admin step, so
  * the page creates guest credentials itself through the API ({@code POST a/}, {@code "type": "guest"})
@@ -34,7 +39,7 @@ import org.plasmid.core.PlasmidHub;
  * an unknown one, so the account is dead once the demo stops. Do not run {@code --demo} on a server that
  * holds real data.
  */
-public final class DemoWebApp implements AutoCloseable {
+public final class DemoWebApp implements RootApp {
     /** The sign-up account the page uses to create guests. */
     public static final String SIGNUP_ACCESS = "demo-signup";
     /** Prefix of the demo lists' database names. */
@@ -49,6 +54,7 @@ public final class DemoWebApp implements AutoCloseable {
             "sw.js", "text/javascript; charset=utf-8");
     private static final Set<String> SIGNUP_GRANTS = Set.of("CreateGuest", "GuestDatabasePrefix", "SetSecret");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(DemoWebApp.class);
 
     private final Accounts accounts;
     private final Map<String, byte[]> files = new HashMap<>();
@@ -92,8 +98,14 @@ public final class DemoWebApp implements AutoCloseable {
     }
 
     /** @return the servlet that serves the page; map it at {@code /} (it answers 404 for anything else) */
+    @Override
     public HttpServlet servlet() {
         return new Files(files);
+    }
+
+    @Override
+    public void started(URI root) {
+        LOG.info("Demo: open {} in two browsers (for demos only: the page can create guest accounts)", root);
     }
 
     /** @return the API base path the page is told to use */

@@ -37,6 +37,8 @@ import org.plasmid.servlet.PlasmidServlet;
 public final class PlasmidServer {
     /** Where the API servlet is mounted; the protocol lives under {@code MOUNT + "/v1/"}. */
     public static final String MOUNT = "/plasmid";
+    /** The API's base path, as a page served by the same server sees it. */
+    public static final String API_PATH = MOUNT + "/v1/";
 
     private final Server server;
     private final ServerConnector connector;

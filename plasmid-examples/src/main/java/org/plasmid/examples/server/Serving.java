@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
 import org.plasmid.core.PlasmidHub;
-import org.plasmid.examples.demo.DemoWebApp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +29,14 @@ public final class Serving {
     private final Path hubPath;
     private final PlasmidHub hub;
     private final PlasmidServer server;
-    private final DemoWebApp demo;
+    private final RootApp rootApp;
     private boolean stopped;
 
-    private Serving(Path hubPath, PlasmidHub hub, PlasmidServer server, DemoWebApp demo) {
+    private Serving(Path hubPath, PlasmidHub hub, PlasmidServer server, RootApp rootApp) {
         this.hubPath = hubPath;
         this.hub = hub;
         this.server = server;
-        this.demo = demo;
+        this.rootApp = rootApp;
     }
 
     /**
@@ -54,36 +53,38 @@ public final class Serving {
      */
     public static Serving start(Path hubPath, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
             Duration stopTimeout) throws Exception {
-        return start(hubPath, host, port, api, stopTimeout, false);
+        return start(hubPath, host, port, api, stopTimeout, null);
     }
 
     /**
-     * Opens the hub and serves it, with the todo demo at {@code /} when {@code withDemo} is set
-     * ({@code plasmidctl --demo}; see {@link DemoWebApp} for what that sets up on the hub).
+     * Opens the hub and serves it, with an application at the site's root when {@code rootApp} is given
+     * (as {@code plasmidctl --demo} serves the todo demo); without one, every path outside the API's
+     * mount answers 404.
      *
-     * @param withDemo whether to serve the demo too
+     * @param rootApp builds the root application on the open hub, or null for none
+     * @throws Exception if the server cannot start, or the root application cannot be built; the hub is
+     *     closed again (and the root application too, if it was built)
      * @see #start(Path, String, int, Function, Duration)
      */
     public static Serving start(Path hubPath, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
-            Duration stopTimeout, boolean withDemo) throws Exception {
+            Duration stopTimeout, Function<PlasmidHub, ? extends RootApp> rootApp) throws Exception {
         Path dir = hubPath.toAbsolutePath().normalize();
         PlasmidHub hub = PlasmidHub.open(dir);
-        DemoWebApp demo = null;
+        RootApp root = null;
         try {
-            demo = withDemo ? DemoWebApp.setUp(hub, PlasmidServer.MOUNT + "/v1/") : null;
+            root = rootApp == null ? null : rootApp.apply(hub);
             PlasmidServer server = PlasmidServer.start(host, port, api.apply(hub), stopTimeout,
-                    demo == null ? null : demo.servlet());
-            Serving serving = new Serving(dir, hub, server, demo);
+                    root == null ? null : root.servlet());
+            Serving serving = new Serving(dir, hub, server, root);
             LOG.info("Plasmid Sync serving hub {} at {} (API {}){}", dir, server.mountUri(), server.apiUri(),
                     server.listensOnAllInterfaces() ? " on all interfaces" : "");
-            if (demo != null) {
-                LOG.info("Demo: open {} in two browsers (for demos only: the page can create guest accounts)",
-                        server.rootUri());
+            if (root != null) {
+                root.started(server.rootUri());
             }
             return serving;
         } catch (Exception | Error e) {
-            if (demo != null) {
-                demo.close();
+            if (root != null) {
+                root.close();
             }
             hub.close();
             throw e;
@@ -124,12 +125,12 @@ public final class Serving {
             clean = false;
             LOG.error("stopping the HTTP server failed", e);
         }
-        if (demo != null) {
+        if (rootApp != null) {
             try {
-                demo.close();
+                rootApp.close();
             } catch (RuntimeException e) {
                 clean = false;
-                LOG.error("disabling the demo's sign-up account failed", e);
+                LOG.error("closing the root application failed", e);
             }
         }
         try {

@@ -18,6 +18,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.plasmid.core.PlasmidHub;
+import org.plasmid.examples.server.PlasmidServer;
 import org.plasmid.examples.server.Serving;
 import org.plasmid.servlet.PlasmidServlet;
 
@@ -40,7 +41,7 @@ class DemoWebAppTest {
     @Test
     void theDemoIsServedAtTheRoot_besideTheApi_withItsSignUpAccount_whichCanOnlyCreateGuests() throws Exception {
         Serving serving = Serving.start(tmp.resolve("hub"), "127.0.0.1", 0, PlasmidServlet::new,
-                Duration.ofSeconds(2), true);
+                Duration.ofSeconds(2), hub -> DemoWebApp.setUp(hub, PlasmidServer.API_PATH));
         String oldSecret;
         try {
             URI root = serving.apiUri().resolve("/");

@@ -1,6 +1,7 @@
 package org.plasmid.examples.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.plasmid.core.PlasmidException;
@@ -89,6 +92,86 @@ class ServingTest {
             assertThrows(IOException.class, () -> Serving.start(hub, "127.0.0.1", taken.getLocalPort(),
                     ProbeServlet::new, Duration.ofSeconds(2)));
         }
+        PlasmidHub.open(hub).close();
+    }
+
+    /** A root app that records what happened to it, and checks the hub is still open when it is closed. */
+    static final class ProbeApp implements RootApp {
+        final List<String> events = new ArrayList<>();
+        private final PlasmidHub hub;
+
+        ProbeApp(PlasmidHub hub) {
+            this.hub = hub;
+        }
+
+        @Override
+        public HttpServlet servlet() {
+            return new HttpServlet() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    resp.getWriter().print("root app " + req.getRequestURI());
+                }
+            };
+        }
+
+        @Override
+        public void started(URI root) {
+            events.add("started at " + root.getPath());
+        }
+
+        @Override
+        public void close() {
+            events.add("closed with the hub open: " + (hub.info("probe").revision() == 1));
+        }
+    }
+
+    @Test
+    void aRootApp_isServedOutsideTheMount_andClosedAfterTheServerStops_beforeTheHub() throws Exception {
+        List<ProbeApp> built = new ArrayList<>();
+        Serving serving = Serving.start(tmp.resolve("hub"), "127.0.0.1", 0, ProbeServlet::new, Duration.ofSeconds(2),
+                hub -> {
+                    ProbeApp app = new ProbeApp(hub);
+                    built.add(app);
+                    return app;
+                });
+        URI api = serving.apiUri();
+        try {
+            assertEquals("root app /", get(api.resolve("/")).body());
+            assertEquals("root app /index.html", get(api.resolve("/index.html")).body());
+            assertEquals("/v1/d/probe 1", get(api.resolve("d/probe")).body(), "the API stays at its mount");
+        } finally {
+            assertEquals(Serving.Stopped.CLEANLY, serving.stop());
+        }
+        assertEquals(List.of("started at /", "closed with the hub open: true"), built.get(0).events);
+        assertThrows(IOException.class, () -> get(api.resolve("/")));
+    }
+
+    @Test
+    void aRootAppThatCannotBeBuilt_failsTheStart_andReleasesTheHub() {
+        Path hub = tmp.resolve("hub");
+        IllegalStateException refused = new IllegalStateException("no demo on this hub");
+        assertSame(refused, assertThrows(IllegalStateException.class, () -> Serving.start(hub, "127.0.0.1", 0,
+                ProbeServlet::new, Duration.ofSeconds(2), h -> {
+                    throw refused;
+                })));
+        PlasmidHub.open(hub).close();
+    }
+
+    @Test
+    void aServerThatCannotStart_closesTheRootAppItBuilt_andReleasesTheHub() throws Exception {
+        Path hub = tmp.resolve("hub");
+        List<ProbeApp> built = new ArrayList<>();
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThrows(IOException.class, () -> Serving.start(hub, "127.0.0.1", taken.getLocalPort(),
+                    ProbeServlet::new, Duration.ofSeconds(2), h -> {
+                        ProbeApp app = new ProbeApp(h);
+                        built.add(app);
+                        return app;
+                    }));
+        }
+        assertEquals(List.of("closed with the hub open: true"), built.get(0).events);
         PlasmidHub.open(hub).close();
     }
 }

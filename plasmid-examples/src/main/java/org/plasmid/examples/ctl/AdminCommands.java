@@ -1,6 +1,6 @@
 package org.plasmid.examples.ctl;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 import org.plasmid.core.Accounts;
 import org.plasmid.core.Decision;
@@ -11,49 +11,31 @@ import org.plasmid.core.PlasmidHub;
 
 /**
  * The admin actions of plasmidctl, run against an open hub's accounts. Results go to {@code out};
- * failures are {@link PlasmidException}s for the caller to report. Secrets are never printed.
+ * failures are {@link PlasmidException}s for the caller to report ({@code INVALID} for an invalid name or
+ * value, {@code NOT_FOUND} for an unknown account or database). Secrets are never printed.
  */
 final class AdminCommands {
     private final PlasmidHub hub;
     private final Accounts accounts;
-    private final PrintStream out;
+    private final PrintWriter out;
 
-    AdminCommands(PlasmidHub hub, PrintStream out) {
+    AdminCommands(PlasmidHub hub, PrintWriter out) {
         this.hub = hub;
         this.accounts = hub.accounts();
         this.out = out;
     }
 
-    /**
-     * Runs one admin action.
-     *
-     * @param action an admin action (not serve or help)
-     * @param args its arguments, as parsed by {@link CommandLine}
-     * @throws PlasmidException {@code INVALID} for invalid names, {@code NOT_FOUND} for an unknown account
-     */
-    void run(Action action, List<String> args) {
-        switch (action) {
-            case SET_SECRET -> setSecret(args.get(0), args.get(1));
-            case GRANT_PERMISSION -> grant(args.get(0), args.get(1), args.get(2), args.get(3));
-            case REVOKE_PERMISSION -> revoke(args.get(0), args.get(1), args.get(2));
-            case CHECK_PERMISSION -> check(args.get(0), args.get(1), args.get(2));
-            case LIST_ACCOUNTS -> list();
-            case SET_DATABASE_QUOTA -> databaseQuota(args.get(0), args.get(1));
-            default -> throw new IllegalArgumentException("not an admin action: " + action);
-        }
-    }
-
-    private void setSecret(String access, String secret) {
+    void setSecret(String access, String secret) {
         boolean created = accounts.setSecret(access, secret);
         out.println(created ? "Created account " + access + "." : "Changed the secret of " + access + ".");
     }
 
-    private void grant(String access, String permission, String resource, String value) {
+    void grant(String access, String permission, String resource, String value) {
         Grant g = accounts.grant(access, permission, resource, value);
         out.println("Granted " + describe(g) + (g.allows() ? "" : " (this value denies)") + ".");
     }
 
-    private void revoke(String access, String permission, String resource) {
+    void revoke(String access, String permission, String resource) {
         if (accounts.revoke(access, permission, resource)) {
             out.println("Revoked " + access + ": " + permission + " on " + resource + ".");
         } else {
@@ -61,12 +43,12 @@ final class AdminCommands {
         }
     }
 
-    private void check(String access, String permission, String resource) {
+    void check(String access, String permission, String resource) {
         Decision d = accounts.check(access, permission, resource);
         out.println(d.allowed() ? d.value() : "No");
     }
 
-    private void databaseQuota(String database, String bytes) {
+    void databaseQuota(String database, String bytes) {
         Names.database(database);
         long quota = bytes.equals("none") ? -1 : parseQuota(bytes);
         hub.setDatabaseQuota(database, quota);
@@ -82,7 +64,7 @@ final class AdminCommands {
         return Long.parseLong(bytes);
     }
 
-    private void list() {
+    void list() {
         List<String> all = accounts.list();
         if (all.isEmpty()) {
             out.println("No accounts yet; create one with --set-secret ACCESS SECRET.");

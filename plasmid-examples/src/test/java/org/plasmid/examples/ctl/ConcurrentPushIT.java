@@ -1,8 +1,5 @@
 package org.plasmid.examples.ctl;
 
-import org.plasmid.examples.CtlJar;
-import org.plasmid.examples.Device;
-import org.plasmid.examples.client.SyncClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -14,6 +11,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.plasmid.examples.CtlJar;
+import org.plasmid.examples.Device;
+import org.plasmid.examples.client.SyncClient;
 
 /** The conflict-reject rule over HTTP against the real plasmidctl.jar: of two racing pushes, one wins. */
 class ConcurrentPushIT {

@@ -1,9 +1,7 @@
 package org.plasmid.examples.ctl;
 
-import org.plasmid.examples.CtlJar;
-import org.plasmid.examples.Device;
-import org.plasmid.examples.client.SyncClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +11,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.plasmid.examples.CtlJar;
+import org.plasmid.examples.Device;
+import org.plasmid.examples.client.SyncClient;
 
 /**
  * The seed document's workflow against the real {@code plasmidctl.jar}, in a fresh directory: set a
@@ -116,5 +117,25 @@ class PlasmidCtlIT {
             assertTrue(second.err().contains("is in use by another process"), second::toString);
             assertEquals(0, server.terminate(), server::log);
         }
+    }
+
+    @Test
+    void theJar_printsPicocliHelp_itsVersion_andAMistypedOptionAsOneLineWithASuggestion() throws Exception {
+        CtlJar.Result help = CtlJar.run(work, "--help");
+        assertEquals(0, help.exitCode(), help::toString);
+        assertTrue(help.out().startsWith("Usage: java -jar plasmidctl.jar [OPTIONS] [ACTION]\n"), help::toString);
+        assertTrue(help.out().contains("\nAdmin actions (at most one;"), help::toString);
+        assertEquals("", help.err());
+
+        CtlJar.Result version = CtlJar.run(work, "--version");
+        assertEquals(0, version.exitCode(), version::toString);
+        assertTrue(version.out().startsWith("plasmidctl " + System.getProperty("plasmid.version") + "\n"),
+                version::toString);
+
+        CtlJar.Result typo = CtlJar.run(work, "--hub-pth", "x");
+        assertEquals(2, typo.exitCode(), typo::toString);
+        assertEquals("", typo.out());
+        assertEquals("plasmidctl: unknown option '--hub-pth'; did you mean --hub-path? (see --help)\n", typo.err());
+        assertFalse(Files.exists(work.resolve("hub")), "a wrong command line touches nothing");
     }
 }

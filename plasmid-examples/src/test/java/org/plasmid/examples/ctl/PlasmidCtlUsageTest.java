@@ -13,40 +13,46 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** A wrong command line: a clear message on stderr, exit code 2, nothing done. */
+/** A wrong command line: one line on stderr saying what is wrong, exit code 2, nothing done. */
 class PlasmidCtlUsageTest {
     @TempDir
     Path tmp;
 
     static Stream<Arguments> badCommandLines() {
+        String port = "invalid value for option '--port': '%s' is not a port number from 0 to 65535, 0 for any free port";
         return Stream.of(
-                Arguments.of(List.of("--bogus"), "unknown option --bogus"),
-                Arguments.of(List.of("-x"), "unknown option -x"),
-                Arguments.of(List.of("serve"), "unexpected argument 'serve' (an action's arguments follow its flag)"),
+                Arguments.of(List.of("--bogus"), "unknown option '--bogus'"),
+                Arguments.of(List.of("--hub-pth", "x"), "unknown option '--hub-pth'; did you mean --hub-path?"),
+                Arguments.of(List.of("--list-acounts"), "unknown option '--list-acounts'; did you mean --list-accounts?"),
+                Arguments.of(List.of("-x"), "unknown option '-x'"),
+                Arguments.of(List.of("serve"), "unexpected argument 'serve'"),
                 Arguments.of(List.of("--set-secret", "test"),
-                        "--set-secret needs 2 arguments: --set-secret ACCESS SECRET (got 1)"),
-                Arguments.of(List.of("--set-secret"), "--set-secret needs 2 arguments: --set-secret ACCESS SECRET"),
-                Arguments.of(List.of("--grant-permission", "test", "*"), "--grant-permission needs 3 arguments: "
-                        + "--grant-permission ACCESS PERMISSION RESOURCE [VALUE] (got 2)"),
+                        "option --set-secret needs 2 values: --set-secret ACCESS SECRET"),
+                Arguments.of(List.of("--set-secret"), "option --set-secret needs 2 values: --set-secret ACCESS SECRET"),
+                Arguments.of(List.of("--grant-permission", "test", "*"), "option --grant-permission needs 3 or 4 values: "
+                        + "--grant-permission ACCESS PERMISSION RESOURCE [VALUE]"),
                 Arguments.of(List.of("--set-secret", "test", "--list-accounts"),
-                        "--set-secret needs 2 arguments: --set-secret ACCESS SECRET (got 1)"),
-                Arguments.of(List.of("--check-permission", "a", "b", "c", "d"), "unexpected argument 'd' "
-                        + "(an action's arguments follow its flag)"),
-                Arguments.of(List.of("--revoke-permission", "a", "b", "c", "d"), "unexpected argument 'd' "
-                        + "(an action's arguments follow its flag)"),
-                Arguments.of(List.of("--port", "http"), "--port needs a number from 0 to 65535 (0: any free port), got 'http'"),
-                Arguments.of(List.of("--port", "65536"), "--port needs a number from 0 to 65535 (0: any free port), got '65536'"),
-                Arguments.of(List.of("--port=-1"), "--port needs a number from 0 to 65535 (0: any free port), got '-1'"),
-                Arguments.of(List.of("--port"), "option --port needs a value"),
-                Arguments.of(List.of("--host", "--port", "1"), "option --host needs a value"),
-                Arguments.of(List.of("-p", ""), "option -p needs a non-empty value"),
+                        "option --set-secret needs 2 values: --set-secret ACCESS SECRET"),
+                Arguments.of(List.of("--set-database-quota", "notes"),
+                        "option --set-database-quota needs 2 values: --set-database-quota DATABASE BYTES|none"),
+                Arguments.of(List.of("--check-permission", "a", "b", "c", "d"), "unexpected argument 'd'"),
+                Arguments.of(List.of("--revoke-permission", "a", "b", "c", "d"), "unexpected argument 'd'"),
+                Arguments.of(List.of("--port", "http"), String.format(port, "http")),
+                Arguments.of(List.of("--port", "65536"), String.format(port, "65536")),
+                Arguments.of(List.of("--port", "99999"), String.format(port, "99999")),
+                Arguments.of(List.of("--port=-1"), String.format(port, "-1")),
+                Arguments.of(List.of("--port"), "option --port needs a value: --port N"),
+                Arguments.of(List.of("--host", "--port", "1"), "option --host needs a value: --host ADDR"),
+                Arguments.of(List.of("--host", " "), "invalid value for option '--host': the value may not be empty"),
+                Arguments.of(List.of("-p", ""), "invalid value for option '--hub-path': the path may not be empty"),
                 Arguments.of(List.of("--port", "1", "--port", "2"), "option --port is given twice"),
+                Arguments.of(List.of("-p", "a", "--hub-path=b"), "option --hub-path is given twice"),
                 Arguments.of(List.of("--set-secret", "a", "b", "--grant-permission", "a", "*", "*"),
-                        "give one action at a time, not both --set-secret and --grant-permission"),
-                Arguments.of(List.of("--list-accounts", "--list-accounts"),
-                        "give one action at a time, not both --list-accounts and --list-accounts"),
-                Arguments.of(List.of("--list-accounts=yes"), "--list-accounts takes its arguments separately: "
-                        + "--list-accounts"));
+                        "--set-secret and --grant-permission exclude each other: give one"),
+                Arguments.of(List.of("--list-accounts", "--list-accounts"), "option --list-accounts is given twice"),
+                Arguments.of(List.of("--list-accounts=yes"),
+                        "invalid value for option '--list-accounts': 'yes' is not a boolean"),
+                Arguments.of(List.of("--demo", "--list-accounts"), "--demo applies to serving, not to --list-accounts"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -62,7 +68,7 @@ class PlasmidCtlUsageTest {
 
         assertEquals(2, r.exitCode(), r::toString);
         assertEquals("", r.out(), r::toString);
-        assertEquals("plasmidctl: " + message + "\nRun with --help for usage.\n", r.err());
+        assertEquals("plasmidctl: " + message + " (see --help)\n", r.err());
         assertFalse(Files.exists(hub));
     }
 }

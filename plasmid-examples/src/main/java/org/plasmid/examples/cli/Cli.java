@@ -9,6 +9,7 @@ import picocli.CommandLine.Help;
 import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The command-line conventions every program of plasmid-examples shares, on picocli: exit code
@@ -73,6 +74,25 @@ public final class Cli {
             return FAILED;
         });
         return commandLine;
+    }
+
+    /**
+     * Checks a number that picocli has parsed (picocli has no ranges of its own).
+     *
+     * @param spec the command, for the usage error
+     * @param option the option's name
+     * @param value its value
+     * @param min the least allowed
+     * @param max the most allowed
+     * @return the value
+     * @throws ParameterException (bad usage) if the value is outside [min, max]
+     */
+    public static int inRange(CommandSpec spec, String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ParameterException(spec.commandLine(), option + " needs a whole number from " + min + " to " + max
+                    + ", got " + value);
+        }
+        return value;
     }
 
     /** The footer (examples) reads best before the exit codes, which end the help. */

@@ -45,8 +45,14 @@ final class UsageErrors {
                 return conflict;
             }
         }
-        String message = String.valueOf(e.getMessage());
-        return message.isEmpty() ? message : message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
+        return sentenceCase(String.valueOf(e.getMessage()));
+    }
+
+    /** picocli's messages start with a capital ("Invalid value..."); ours, after "name: ", do not. */
+    private static String sentenceCase(String message) {
+        boolean capitalizedWord = message.length() > 1 && Character.isUpperCase(message.charAt(0))
+                && Character.isLowerCase(message.charAt(1));
+        return capitalizedWord ? message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1) : message;
     }
 
     private static String unmatched(UnmatchedArgumentException e) {

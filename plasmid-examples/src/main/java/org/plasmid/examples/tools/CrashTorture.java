@@ -13,8 +13,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.client.SimulatedDevice;
 import org.plasmid.examples.client.SyncClient;
 
@@ -22,48 +22,18 @@ import org.plasmid.examples.client.SyncClient;
  * The crash torture: runs the real {@code plasmidctl.jar} server as a child process on a temporary hub,
  * lets simulated devices sync against it over HTTP, kills the server with SIGKILL at a random moment,
  * restarts it, and checks that no acknowledged push was lost, no push is partial, revisions have no
- * gaps, and every device converges to the server's clone. See {@link #HELP} and the README.
+ * gaps, and every device converges to the server's clone. {@code --help} and the README say more.
  *
  * <pre>java -cp plasmid-examples/target/plasmidctl.jar org.plasmid.examples.tools.CrashTorture --trials 20</pre>
  */
 public final class CrashTorture {
     /** Exit code: every check passed. */
-    public static final int OK = 0;
+    public static final int OK = Cli.OK;
     /** Exit code: a check failed, or the torture could not run. */
-    public static final int FAILED = 1;
+    public static final int FAILED = Cli.FAILED;
     /** Exit code: the command line is wrong. */
-    public static final int USAGE = 2;
+    public static final int USAGE = Cli.USAGE;
 
-    static final String HELP = """
-            Usage: java -cp plasmidctl.jar org.plasmid.examples.tools.CrashTorture [OPTIONS]
-
-            Crash torture: starts the real plasmidctl.jar server (java -jar, a child process) on a
-            temporary hub, lets simulated devices sync with it over HTTP on 127.0.0.1 (each pushes
-            batches from its own last_revision, pulls on outofdate and retries, with a push_id),
-            kills the server with SIGKILL at a random moment, restarts it, and after every trial
-            checks that: the hub opens (the server restarts); every acknowledged push is present
-            whole at its revision; no push is partial; revisions 2..head have no gaps; every
-            device, once it has synced again, holds exactly the server's clone. A push whose
-            answer was lost may be there or not, but only whole.
-
-            Options:
-              --trials N      kills and restarts (default 20)
-              --devices N     simulated devices syncing concurrently (default 4)
-              --seed S        seed of the schedule (kill moments, batch sizes); default random,
-                              always printed: the same seed replays the same schedule
-              --max-run D     each trial kills the server after a random 100ms..D (default 1500ms)
-              --jar PATH      the plasmidctl jar to run (default plasmid-examples/target/plasmidctl.jar,
-                              else the jar this tool runs from)
-              -h, --help      show this help and exit
-
-            Output: one row per trial; "lost", "partial", "gaps" and "diverged" must be 0.
-            The temporary hub is deleted when every check passes, and kept (path printed) otherwise.
-
-            Exit codes: 0 every check passed; 1 a check failed or the torture could not run;
-            2 bad usage.
-            """;
-
-    private static final Set<String> OPTIONS = Set.of("--trials", "--devices", "--seed", "--max-run", "--jar");
     private static final String ACCESS = "torture";
     private static final String DB = "torture";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -101,7 +71,7 @@ public final class CrashTorture {
     /**
      * Runs the torture and exits: 0 if every check passed, 1 if not, 2 for bad usage.
      *
-     * @param args the command line (see {@link #HELP})
+     * @param args the command line ({@code --help} describes it)
      */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -111,28 +81,12 @@ public final class CrashTorture {
      * The main entry without the exit.
      *
      * @param args the command line
-     * @param out where the table goes
+     * @param out where the table (or the help) goes
      * @param err where usage errors go
      * @return the exit code
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            Args a = Args.parse(args, OPTIONS);
-            if (a.help()) {
-                out.print(HELP);
-                return OK;
-            }
-            options = new Options(a.integer("--trials", 20, 1, 100_000), a.integer("--devices", 4, 1, 64),
-                    a.longValue("--seed", new SecureRandom().nextLong()),
-                    a.duration("--max-run", Duration.ofMillis(1500), Duration.ofMillis(200), Duration.ofMinutes(10)),
-                    a.has("--jar") ? a.path("--jar") : defaultJar());
-        } catch (Args.UsageException e) {
-            err.println("CrashTorture: " + e.getMessage());
-            err.println("Run with --help for usage.");
-            return USAGE;
-        }
-        return run(options, out).passed() ? OK : FAILED;
+        return Cli.execute(new TortureCommand(out), args, out, err);
     }
 
     /**
@@ -144,22 +98,6 @@ public final class CrashTorture {
      */
     static TortureReport run(Options options, PrintStream out) {
         return new CrashTorture(options, out).torture();
-    }
-
-    private static Path defaultJar() {
-        Path built = Path.of("plasmid-examples", "target", "plasmidctl.jar");
-        if (Files.isRegularFile(built)) {
-            return built;
-        }
-        try {
-            Path self = Path.of(CrashTorture.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (Files.isRegularFile(self) && self.getFileName().toString().endsWith(".jar")) {
-                return self;
-            }
-        } catch (Exception e) {
-            // no code source to go by; the default is reported missing when used
-        }
-        return built;
     }
 
     private TortureReport torture() {

@@ -11,13 +11,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.plasmid.core.PlasmidHub;
 import org.plasmid.examples.server.Serving;
+import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.client.SyncClient;
 import org.plasmid.servlet.PlasmidServlet;
 
@@ -25,53 +25,17 @@ import org.plasmid.servlet.PlasmidServlet;
  * The soak: sustained mixed load (pulls, pushes, long-polls, clones, info, bad requests) for a while
  * against a server, by default one embedded in this JVM on a temporary hub, and a report of throughput,
  * latencies, answers by status, and (embedded) heap and file descriptors at the start and the end.
- * See {@link #HELP} and the README.
+ * {@code --help} and the README say more.
  *
  * <pre>java -cp plasmid-examples/target/plasmidctl.jar org.plasmid.examples.tools.Soak --duration 5m</pre>
  */
 public final class Soak {
     /** Exit code: no 5xx, no unexpected answer, no growth beyond the bounds. */
-    public static final int OK = 0;
+    public static final int OK = Cli.OK;
     /** Exit code: a check failed, or the soak could not run. */
-    public static final int FAILED = 1;
+    public static final int FAILED = Cli.FAILED;
     /** Exit code: the command line is wrong. */
-    public static final int USAGE = 2;
-
-    static final String HELP = """
-            Usage: java -cp plasmidctl.jar org.plasmid.examples.tools.Soak [OPTIONS]
-
-            Soak/load test: workers (each a simulated device on one of the databases) send a
-            sustained mix of pulls, pushes (pull and retry on outofdate), long-polls (?wait=) at
-            the head, clones, database info and bad requests that must be refused with a 4xx
-            (malformed JSON, wrong types, bad revision, bad name, bad wait, unknown endpoint, wrong
-            method, wrong secret or unknown account (one every 5 s, below the default throttling of
-            failed logins), no grant). After a warm-up it runs for --duration and reports
-            throughput, p50/p99 latency per kind, answers by status, and, for the embedded server,
-            heap after GC and open file descriptors at the start and the end.
-
-            Options:
-              --duration D    how long to load after the warm-up (default 60s; 30s, 5m, 1h ...)
-              --warmup D      load before the start figures are taken (default 5s, 0 for none)
-              --url API       load this server's API base (http://host:port/plasmid/v1/) instead of
-                              an embedded one; needs --access and --secret of an account that may
-                              create, read and write the databases soak-0.. (and create accounts,
-                              for the "no grant" case). Heap and descriptors are then not measured.
-              --access A      the account to use with --url
-              --secret S      its secret
-              --workers N     concurrent workers (default 8)
-              --databases N   databases soak-0..soak-N-1 (default 4)
-              --keys N        keys per store that pushes edit (default 500; bounds the data)
-              --seed S        seed of the operation mix (default random, printed)
-              -h, --help      show this help and exit
-
-            Fails (exit 1) on: any 5xx answer; any answer the protocol does not allow for its
-            request (a refused bad request must be exactly its 4xx, with a JSON error); any request
-            without an answer; embedded only, unbounded growth, meaning heap after GC at the end
-            above start + max(64 MiB, 50% of start), or open file descriptors at the end above
-            start + 50.
-
-            Exit codes: 0 passed; 1 a check failed or the soak could not run; 2 bad usage.
-            """;
+    public static final int USAGE = Cli.USAGE;
 
     /** Heap growth allowed: max(this, start × {@link #HEAP_GROWTH_FRACTION}). */
     static final long HEAP_GROWTH_MIN_BYTES = 64L << 20;
@@ -79,9 +43,8 @@ public final class Soak {
     /** File descriptors that may be open at the end beyond those at the start. */
     static final long FD_GROWTH = 50;
 
-    private static final Set<String> OPTIONS = Set.of("--duration", "--warmup", "--url", "--access", "--secret",
-            "--workers", "--databases", "--keys", "--seed");
-    private static final String ACCESS = "soak";
+    /** The account the embedded server makes for the soak. */
+    static final String ACCESS = "soak";
     /**
      * Requests with wrong credentials, in all: 12 a minute from this address, half for the soak's own
      * account (6), well below the default throttling of failed logins (30 per address, 10 per account),
@@ -121,7 +84,7 @@ public final class Soak {
     /**
      * Runs the soak and exits: 0 if it passed, 1 if not, 2 for bad usage.
      *
-     * @param args the command line (see {@link #HELP})
+     * @param args the command line ({@code --help} describes it)
      */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -131,54 +94,12 @@ public final class Soak {
      * The main entry without the exit.
      *
      * @param args the command line
-     * @param out where the report goes
+     * @param out where the report (or the help) goes
      * @param err where usage errors go
      * @return the exit code
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (Args.UsageException e) {
-            err.println("Soak: " + e.getMessage());
-            err.println("Run with --help for usage.");
-            return USAGE;
-        }
-        if (options == null) {
-            out.print(HELP);
-            return OK;
-        }
-        return run(options, out).passed() ? OK : FAILED;
-    }
-
-    /** @return the options, or null if help was asked for */
-    static Options parse(String[] args) throws Args.UsageException {
-        Args a = Args.parse(args, OPTIONS);
-        if (a.help()) {
-            return null;
-        }
-        URI url = null;
-        if (a.has("--url")) {
-            String u = a.string("--url", "");
-            try {
-                url = URI.create(u.endsWith("/") ? u : u + "/");
-            } catch (IllegalArgumentException e) {
-                throw new Args.UsageException("--url needs a URL such as http://127.0.0.1:8880/plasmid/v1/, got '" + u + "'");
-            }
-            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
-                throw new Args.UsageException("--url needs an http(s) URL such as http://127.0.0.1:8880/plasmid/v1/, got '" + u + "'");
-            }
-            if (!a.has("--access") || !a.has("--secret")) {
-                throw new Args.UsageException("--url needs --access and --secret too");
-            }
-        } else if (a.has("--access") || a.has("--secret")) {
-            throw new Args.UsageException("--access and --secret go with --url (the embedded server makes its own account)");
-        }
-        return new Options(a.duration("--duration", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofDays(7)),
-                a.duration("--warmup", Duration.ofSeconds(5), Duration.ZERO, Duration.ofHours(1)),
-                url, a.string("--access", ACCESS), a.string("--secret", null),
-                a.integer("--workers", 8, 1, 1000), a.integer("--databases", 4, 1, 1000),
-                a.integer("--keys", 500, 1, 1_000_000), a.longValue("--seed", new SecureRandom().nextLong()));
+        return Cli.execute(new SoakCommand(out), args, out, err);
     }
 
     /**
@@ -222,7 +143,7 @@ public final class Soak {
             }
             out.printf("Plasmid soak: %s; %d workers, %d databases x %d keys per store, warm-up %s, duration %s,"
                     + " seed %d%n", target, options.workers(), options.databases(), options.keys(),
-                    Args.show(options.warmup()), Args.show(options.duration()), options.seed());
+                    DurationConverter.format(options.warmup()), DurationConverter.format(options.duration()), options.seed());
             LoadWorker.Target t = target(api, options.access(), secret);
             Random random = new Random(options.seed());
             for (int i = 0; i < options.workers(); i++) {

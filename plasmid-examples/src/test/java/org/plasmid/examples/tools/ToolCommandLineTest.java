@@ -1,6 +1,7 @@
 package org.plasmid.examples.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -8,7 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The tools' command lines: help, usage errors with exit code 2, and a short real soak. */
 class ToolCommandLineTest {
@@ -29,31 +32,55 @@ class ToolCommandLineTest {
     void help_printsUsage_andExits0(String tool) {
         Run r = run(tool, "--help");
         assertEquals(0, r.exit());
-        assertTrue(r.out().startsWith("Usage: java -cp plasmidctl.jar org.plasmid.examples.tools." + tool + " [OPTIONS]"), r.out());
+        assertTrue(r.out().startsWith("Usage: java -cp plasmidctl.jar org.plasmid.examples.tools." + tool + " [OPTIONS]\n"),
+                r.out());
+        assertTrue(r.out().contains("\nOptions:\n") && r.out().contains("\nExit codes:\n"), r.out());
         assertEquals("", r.err());
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "CrashTorture | --trials 0                       | --trials needs a whole number from 1 to 100000, got '0'",
-        "CrashTorture | --devices many                   | --devices needs a whole number from 1 to 64, got 'many'",
-        "CrashTorture | --seed x                         | --seed needs a whole number, got 'x'",
-        "CrashTorture | --max-run 50ms                   | --max-run needs a duration such as 30s, 5m or 500ms, from 200ms to 10m, got '50ms'",
-        "CrashTorture | --trials                         | option --trials needs a value",
+        "CrashTorture | --trials 0                       | --trials needs a whole number from 1 to 100000, got 0",
+        "CrashTorture | --devices many                   | invalid value for option '--devices': 'many' is not an int",
+        "CrashTorture | --seed x                         | invalid value for option '--seed': 'x' is not a long",
+        "CrashTorture | --max-run 50ms                   | --max-run needs a duration from 200ms to 10m, got 50ms",
+        "CrashTorture | --max-run 2x                     | invalid value for option '--max-run': '2x' is not a duration such as 30s, 5m or 500ms",
+        "CrashTorture | --trials                         | option --trials needs a value: --trials N",
         "CrashTorture | --trials 2 --trials 3            | option --trials is given twice",
-        "CrashTorture | --kill-9                         | unknown option --kill-9",
+        "CrashTorture | --trails 3                       | unknown option '--trails'; did you mean --trials?",
+        "CrashTorture | --kill-9                         | unknown option '--kill-9'",
         "CrashTorture | now                              | unexpected argument 'now'",
-        "Soak         | --duration 5x                    | --duration needs a duration such as 30s, 5m or 500ms, from 1s to 168h, got '5x'",
+        "Soak         | --duration 5x                    | invalid value for option '--duration': '5x' is not a duration such as 30s, 5m or 500ms",
+        "Soak         | --duration 0                     | --duration needs a duration from 1s to 168h, got 0s",
         "Soak         | --url http://127.0.0.1:1/plasmid/v1/ | --url needs --access and --secret too",
         "Soak         | --access a --secret s            | --access and --secret go with --url (the embedded server makes its own account)",
         "Soak         | --url ftp://x/ --access a --secret s | --url needs an http(s) URL such as http://127.0.0.1:8880/plasmid/v1/, got 'ftp://x/'",
-        "Soak         | --workers 0                      | --workers needs a whole number from 1 to 1000, got '0'",
+        "Soak         | --workers 0                      | --workers needs a whole number from 1 to 1000, got 0",
+        "Soak         | --warmup=1s --warmup=2s          | option --warmup is given twice",
     })
-    void aWrongCommandLine_isExplained_andExits2(String tool, String args, String message) {
+    void aWrongCommandLine_isOneLine_andExits2(String tool, String args, String message) {
         Run r = run(tool, args.trim().split("\\s+"));
         assertEquals(2, r.exit(), r.toString());
-        assertEquals(tool + ": " + message + "\nRun with --help for usage.\n", r.err());
+        assertEquals(tool + ": " + message + " (see --help)\n", r.err());
         assertEquals("", r.out());
+    }
+
+    @Test
+    void durations_takeTheUnitsUsersWrite_andAreShownTheSameWay() {
+        DurationConverter durations = new DurationConverter();
+        assertEquals(Duration.ofMillis(1500), durations.convert("1500ms"));
+        assertEquals(Duration.ofSeconds(30), durations.convert("30s"));
+        assertEquals(Duration.ofSeconds(30), durations.convert("30"));
+        assertEquals(Duration.ofMinutes(5), durations.convert("5m"));
+        assertEquals(Duration.ofHours(1), durations.convert("1h"));
+        for (String bad : new String[] {"", "5x", "-1s", "1.5s", "1234567890s"}) {
+            assertThrows(CommandLine.TypeConversionException.class, () -> durations.convert(bad), bad);
+        }
+        assertEquals("1500ms", DurationConverter.format(Duration.ofMillis(1500)));
+        assertEquals("30s", DurationConverter.format(Duration.ofSeconds(30)));
+        assertEquals("5m", DurationConverter.format(Duration.ofMinutes(5)));
+        assertEquals("168h", DurationConverter.format(Duration.ofDays(7)));
+        assertEquals("0s", DurationConverter.format(Duration.ZERO));
     }
 
     @Test

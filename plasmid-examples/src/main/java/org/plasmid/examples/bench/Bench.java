@@ -1,22 +1,20 @@
 package org.plasmid.examples.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.plasmid.core.PlasmidHub;
-import org.plasmid.examples.server.PlasmidServer;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.client.SyncClient;
+import org.plasmid.examples.server.PlasmidServer;
+import org.plasmid.examples.tools.Trees;
 import org.plasmid.servlet.PlasmidServlet;
 
 /**
@@ -114,7 +112,7 @@ public final class Bench {
             if (hub != null) {
                 hub.close();
             }
-            deleteTree(hubDir);
+            Trees.delete(hubDir);
         }
     }
 
@@ -125,13 +123,5 @@ public final class Bench {
         m.put("java", System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         return m;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

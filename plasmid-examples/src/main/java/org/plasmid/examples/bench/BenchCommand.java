@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "Bench",
         customSynopsis = "java [-Xmx256m] -cp plasmidctl.jar org.plasmid.examples.bench.Bench [OPTIONS]",
         mixinStandardHelpOptions = true,
+        usageHelpWidth = 90, // the synopsis, a class name, on one line
         versionProvider = ManifestVersion.class,
         sortOptions = false,
         description = {

@@ -1,4 +1,4 @@
-package org.plasmid.examples.tools;
+package org.plasmid.examples.tools.soak;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.plasmid.core.PlasmidHub;
-import org.plasmid.examples.server.Serving;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.client.SyncClient;
+import org.plasmid.examples.server.Serving;
+import org.plasmid.examples.tools.DurationConverter;
+import org.plasmid.examples.tools.Trees;
 import org.plasmid.servlet.PlasmidServlet;
 
 /**
@@ -27,7 +29,7 @@ import org.plasmid.servlet.PlasmidServlet;
  * latencies, answers by status, and (embedded) heap and file descriptors at the start and the end.
  * {@code --help} and the README say more.
  *
- * <pre>java -cp plasmid-examples/target/plasmidctl.jar org.plasmid.examples.tools.Soak --duration 5m</pre>
+ * <pre>java -cp plasmid-examples/target/plasmidctl.jar org.plasmid.examples.tools.soak.Soak --duration 5m</pre>
  */
 public final class Soak {
     /** Exit code: no 5xx, no unexpected answer, no growth beyond the bounds. */

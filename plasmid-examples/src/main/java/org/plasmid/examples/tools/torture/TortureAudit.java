@@ -1,4 +1,4 @@
-package org.plasmid.examples.tools;
+package org.plasmid.examples.tools.torture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.plasmid.examples.tools;
+package org.plasmid.examples.tools.soak;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

@@ -1,4 +1,4 @@
-package org.plasmid.examples.tools;
+package org.plasmid.examples.tools.soak;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.plasmid.examples.tools;
+package org.plasmid.examples.tools.torture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.plasmid.examples.client.SimulatedDevice;
 import org.plasmid.examples.client.SyncClient;
+import org.plasmid.examples.tools.ServerProcess;
 
 /**
  * SIGTERM to the real {@code plasmidctl.jar} while devices push and pull, a reader clones, and

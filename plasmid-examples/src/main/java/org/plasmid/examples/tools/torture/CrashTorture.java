@@ -1,4 +1,4 @@
-package org.plasmid.examples.tools;
+package org.plasmid.examples.tools.torture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.client.SimulatedDevice;
 import org.plasmid.examples.client.SyncClient;
+import org.plasmid.examples.tools.ServerProcess;
+import org.plasmid.examples.tools.Trees;
 
 /**
  * The crash torture: runs the real {@code plasmidctl.jar} server as a child process on a temporary hub,
@@ -24,7 +26,7 @@ import org.plasmid.examples.client.SyncClient;
  * restarts it, and checks that no acknowledged push was lost, no push is partial, revisions have no
  * gaps, and every device converges to the server's clone. {@code --help} and the README say more.
  *
- * <pre>java -cp plasmid-examples/target/plasmidctl.jar org.plasmid.examples.tools.CrashTorture --trials 20</pre>
+ * <pre>java -cp plasmid-examples/target/plasmidctl.jar org.plasmid.examples.tools.torture.CrashTorture --trials 20</pre>
  */
 public final class CrashTorture {
     /** Exit code: every check passed. */

@@ -1,4 +1,4 @@
-package org.plasmid.examples.tools;
+package org.plasmid.examples.tools.soak;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.cli.ManifestVersion;
+import org.plasmid.examples.tools.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** The soak's command line: its options, their defaults, and its help. */
 @Command(name = "Soak",
-        customSynopsis = "java -cp plasmidctl.jar org.plasmid.examples.tools.Soak [OPTIONS]",
+        customSynopsis = "java -cp plasmidctl.jar org.plasmid.examples.tools.soak.Soak [OPTIONS]",
         mixinStandardHelpOptions = true,
+        usageHelpWidth = 90, // the synopsis, a class name, on one line
         versionProvider = ManifestVersion.class,
         sortOptions = false,
         description = {

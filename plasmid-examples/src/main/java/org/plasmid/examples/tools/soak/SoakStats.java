@@ -1,4 +1,4 @@
-package org.plasmid.examples.tools;
+package org.plasmid.examples.tools.soak;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package org.plasmid.examples.tools;
+package org.plasmid.examples.tools.torture;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;

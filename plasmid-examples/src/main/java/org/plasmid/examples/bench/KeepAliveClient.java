@@ -19,7 +19,7 @@ import java.util.Locale;
  * credentials, {@code text/plain} JSON) and reads {@code Content-Length} and chunked answers. Not
  * thread-safe: one per client thread.
  */
-final class RawHttp implements AutoCloseable {
+final class KeepAliveClient implements AutoCloseable {
     /** An answer: status and body stream (closing it reads it to the end, freeing the connection). */
     record Answer(int status, InputStream body) {
     }
@@ -31,7 +31,7 @@ final class RawHttp implements AutoCloseable {
     private OutputStream out;
     private boolean reconnect;
 
-    RawHttp(URI base, String access, String secret) {
+    KeepAliveClient(URI base, String access, String secret) {
         this.base = base;
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((access + ":" + secret).getBytes(StandardCharsets.UTF_8));

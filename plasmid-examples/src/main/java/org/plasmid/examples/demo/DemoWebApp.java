@@ -58,11 +58,9 @@ public final class DemoWebApp implements RootApp {
 
     private final Accounts accounts;
     private final Map<String, byte[]> files = new HashMap<>();
-    private final String apiPath;
 
     private DemoWebApp(Accounts accounts, String apiPath, String signupSecret) {
         this.accounts = accounts;
-        this.apiPath = apiPath;
         FILES.keySet().forEach(name -> files.put(name, resource(name)));
         files.put("demo-config.json", config(apiPath, signupSecret).getBytes(StandardCharsets.UTF_8));
     }
@@ -106,11 +104,6 @@ public final class DemoWebApp implements RootApp {
     @Override
     public void started(URI root) {
         LOG.info("Demo: open {} in two browsers (for demos only: the page can create guest accounts)", root);
-    }
-
-    /** @return the API base path the page is told to use */
-    public String apiPath() {
-        return apiPath;
     }
 
     /** Makes the sign-up account useless: an unknown secret. */

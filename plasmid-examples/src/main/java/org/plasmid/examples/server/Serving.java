@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A hub served over HTTP, and the order in which the two are stopped: Jetty first (requests in flight
  * finish), then the hub is closed (which releases its directory for the next process). plasmidctl serves
- * with it, and the soak tool ({@code org.plasmid.examples.tools.soak.Soak}) embeds it.
+ * with it, and the soak tool embeds it.
  */
 public final class Serving {
     private static final Logger LOG = LoggerFactory.getLogger(Serving.class);

@@ -15,7 +15,8 @@ import org.plasmid.examples.tools.ServerProcess;
 
 /**
  * Runs the real {@code target/plasmidctl.jar} as a child process, the way a newcomer does:
- * {@code java -jar plasmidctl.jar ...} in a working directory.
+ * {@code java -jar plasmidctl.jar ...} in a working directory. Shared by the end-to-end tests of every
+ * package. (It was {@code Plasmidctl}, a case-only twin of {@code PlasmidCtl}; the API is unchanged.)
  */
 public final class CtlJar {
     private static final long TIMEOUT_SECONDS = 60;

@@ -27,10 +27,10 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "",
-            "Plasmid Sync: the standalone sync server for Plasmid.js, and its admin commands.",
-            "Without an action it serves the hub (creating the directory if missing) at",
-            "http://HOST:PORT/plasmid/, with the API that Plasmid.js uses at /plasmid/v1/.",
-            "Stop it with Ctrl-C or SIGTERM: requests in flight finish, then the hub is closed.",
+            "Plasmid Sync: the standalone sync server for Plasmid.js, and its admin commands. Without an action "
+                    + "it serves the hub (creating the directory if missing) at http://HOST:PORT/plasmid/, with the "
+                    + "API that Plasmid.js uses at /plasmid/v1/. Stop it with Ctrl-C or SIGTERM: requests in flight "
+                    + "finish, then the hub is closed.",
             "Options also take the form --port=8080."},
         footer = {
             "",

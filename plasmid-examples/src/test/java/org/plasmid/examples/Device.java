@@ -13,31 +13,31 @@ import org.plasmid.examples.client.SyncClient;
  * the revision it has pulled up to, over {@link SyncClient}. (Tools use the full sync loop of
  * {@link org.plasmid.examples.client.SimulatedDevice}.)
  */
-final class Device {
-    static final ObjectMapper JSON = SyncClient.JSON;
+public final class Device {
+    public static final ObjectMapper JSON = SyncClient.JSON;
 
     private final SyncClient client;
     private final String database;
     /** store/key → value, as far as this device knows. */
-    final Map<String, JsonNode> local = new LinkedHashMap<>();
+    public final Map<String, JsonNode> local = new LinkedHashMap<>();
     /** Plasmid.js starts a new database at revision 1. */
-    long lastRevision = 1;
+    public long lastRevision = 1;
 
-    Device(URI api, String database, String access, String secret) {
+    public Device(URI api, String database, String access, String secret) {
         this.client = new SyncClient(api, access, secret);
         this.database = database;
     }
 
-    SyncClient.Response get(String path) {
+    public SyncClient.Response get(String path) {
         return client.get(path);
     }
 
-    SyncClient.Response post(String path, JsonNode body) {
+    public SyncClient.Response post(String path, JsonNode body) {
         return client.post(path, body.toString());
     }
 
     /** The body of a push of one object from {@code revision}. */
-    static ObjectNode pushBody(long revision, String store, String key, Object value) {
+    public static ObjectNode pushBody(long revision, String store, String key, Object value) {
         ObjectNode body = JSON.createObjectNode();
         body.put("last_revision", revision);
         body.putObject("data").putObject(store).set(key, JSON.valueToTree(value));
@@ -45,7 +45,7 @@ final class Device {
     }
 
     /** Pushes one object from the revision this device has pulled up to; records it locally if saved. */
-    SyncClient.Response push(String store, String key, Object value) {
+    public SyncClient.Response push(String store, String key, Object value) {
         SyncClient.Response a = post("d/" + database + "/update/", pushBody(lastRevision, store, key, value));
         if (a.status() == 200 && a.body().path("saved").asInt() > 0) {
             local.put(store + "/" + key, JSON.valueToTree(value));
@@ -55,7 +55,7 @@ final class Device {
     }
 
     /** Pulls what changed since the last pull and applies it, like Plasmid.js. */
-    SyncClient.Response pull() {
+    public SyncClient.Response pull() {
         SyncClient.Response a = client.pull(database, lastRevision, 0, 0);
         if (a.status() == 200) {
             for (JsonNode u : a.body().get("updates")) {

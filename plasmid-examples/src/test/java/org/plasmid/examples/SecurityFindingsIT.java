@@ -75,9 +75,9 @@ class SecurityFindingsIT {
 
     @BeforeAll
     static void anAdministratorMadeByTheCli() throws Exception {
-        Plasmidctl.Result secret = Plasmidctl.run(template, "--set-secret", ADMIN, ADMIN_SECRET);
+        CtlJar.Result secret = CtlJar.run(template, "--set-secret", ADMIN, ADMIN_SECRET);
         assertEquals(0, secret.exitCode(), secret::toString);
-        Plasmidctl.Result grant = Plasmidctl.run(template, "--grant-permission", ADMIN, "*", "*");
+        CtlJar.Result grant = CtlJar.run(template, "--grant-permission", ADMIN, "*", "*");
         assertEquals(0, grant.exitCode(), grant::toString);
         Path sharedWork = Files.createDirectory(template.resolve("shared"));
         copyTemplate(sharedWork);
@@ -319,12 +319,12 @@ class SecurityFindingsIT {
     @Test
     void finding8_invalidGrantValues_areRefusedByTheCliAndOverHttp_andDenyNothingOpen() throws Exception {
         copyTemplate(work);
-        Plasmidctl.Result created = Plasmidctl.run(work, "--set-secret", "u", "u-secret");
+        CtlJar.Result created = CtlJar.run(work, "--set-secret", "u", "u-secret");
         assertEquals(0, created.exitCode(), created::toString);
         String[][] cli = {{"ReadDatabase", "db", "false"}, {"ReadDatabase", "db", "No "},
             {"DatabaseQuota", "db", "10KB"}};
         assertAll(Stream.of(cli).map(c -> () -> {
-            Plasmidctl.Result r = Plasmidctl.run(work, "--grant-permission", "u", c[0], c[1], c[2]);
+            CtlJar.Result r = CtlJar.run(work, "--grant-permission", "u", c[0], c[1], c[2]);
             String what = "--grant-permission u " + c[0] + " " + c[1] + " '" + c[2] + "': " + r;
             assertEquals(1, r.exitCode(), what);
             assertEquals(1, r.err().lines().count(), what);
@@ -477,7 +477,7 @@ class SecurityFindingsIT {
         List<String> args = new ArrayList<>(List.of("--port", "0"));
         args.addAll(List.of(extra));
         List<String> jvm = fullJit ? List.of("-Xmx256m") : List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
-        return ServerProcess.start(Plasmidctl.jar(), workDir, jvm, args, Duration.ofSeconds(60));
+        return ServerProcess.start(CtlJar.jar(), workDir, jvm, args, Duration.ofSeconds(60));
     }
 
     /** Copies the template hub to {@code workDir/hub}: new files, made with this process's umask. */

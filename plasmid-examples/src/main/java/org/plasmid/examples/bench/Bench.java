@@ -1,22 +1,20 @@
 package org.plasmid.examples.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.plasmid.core.PlasmidHub;
-import org.plasmid.examples.PlasmidServer;
+import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.client.SyncClient;
+import org.plasmid.examples.server.PlasmidServer;
+import org.plasmid.examples.tools.Trees;
 import org.plasmid.servlet.PlasmidServlet;
 
 /**
@@ -32,101 +30,30 @@ public final class Bench {
     private Bench() {
     }
 
-    /** Parsed options. */
+    /** What to run; {@link BenchCommand} reads them from the command line. */
     record Options(URI url, String access, String secret, boolean engine, boolean quick, List<String> workloads,
             int runs, long seed, Path dir) {
     }
 
-    public static void main(String[] args) throws Exception {
-        Options o;
-        try {
-            o = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.println(usage());
-            System.exit(2);
-            return;
-        }
-        if (o == null) {
-            System.out.println(usage());
-            return;
-        }
-        System.exit(run(o, System.out) ? 0 : 1);
+    /**
+     * Runs the benchmark and exits: 0 if every run completed, 1 if one failed, 2 for bad usage.
+     *
+     * @param args the command line ({@code --help} describes it)
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
     }
 
-    static String usage() {
-        return """
-                usage: java [-Xmx256m] -cp plasmidctl.jar org.plasmid.examples.bench.Bench [options]
-                  --workloads W1,W2,...  which workloads (default all: W1..W6; W2 needs W1)
-                  --runs N               fresh runs; the table shows medians (default 3)
-                  --quick                tiny sizes: a smoke test, not a measurement
-                  --engine               call the engine directly instead of over HTTP
-                  --url URL              benchmark a running server's API base (with --access/--secret
-                                         of an account allowed to create databases)
-                  --dir DIR              where temporary hubs go (default: the system temp dir)
-                  --seed N               data seed (default 42)""";
-    }
-
-    static Options parse(String[] args) {
-        URI url = null;
-        String access = null;
-        String secret = null;
-        boolean engine = false;
-        boolean quick = false;
-        List<String> workloads = ALL;
-        int runs = 3;
-        long seed = 42;
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--help", "-h" -> {
-                    return null;
-                }
-                case "--engine" -> engine = true;
-                case "--quick" -> quick = true;
-                case "--url" -> url = URI.create(value(args, ++i, a));
-                case "--access" -> access = value(args, ++i, a);
-                case "--secret" -> secret = value(args, ++i, a);
-                case "--dir" -> dir = Path.of(value(args, ++i, a));
-                case "--runs" -> runs = positive(value(args, ++i, a), a);
-                case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
-                case "--workloads" -> {
-                    workloads = List.of(value(args, ++i, a).toUpperCase(Locale.ROOT).split(","));
-                    for (String w : workloads) {
-                        if (!ALL.contains(w)) {
-                            throw new IllegalArgumentException("unknown workload " + w + " (use " + ALL + ")");
-                        }
-                    }
-                    if (workloads.contains("W2") && !workloads.contains("W1")) {
-                        throw new IllegalArgumentException("W2 pulls what W1 pushed: add W1");
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        if (url != null && (access == null || secret == null)) {
-            throw new IllegalArgumentException("--url needs --access and --secret");
-        }
-        if (url != null && engine) {
-            throw new IllegalArgumentException("--url and --engine exclude each other");
-        }
-        return new Options(url, access, secret, engine, quick, workloads, runs, seed, dir);
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int positive(String s, String option) {
-        int n = Integer.parseInt(s);
-        if (n < 1) {
-            throw new IllegalArgumentException(option + " must be at least 1");
-        }
-        return n;
+    /**
+     * The main entry without the exit.
+     *
+     * @param args the command line
+     * @param out where the table (or the help) goes
+     * @param err where errors go
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.execute(new BenchCommand(out), args, out, err);
     }
 
     /** Runs the benchmark, prints the table and the JSON line; returns whether every run completed. */
@@ -185,7 +112,7 @@ public final class Bench {
             if (hub != null) {
                 hub.close();
             }
-            deleteTree(hubDir);
+            Trees.delete(hubDir);
         }
     }
 
@@ -196,13 +123,5 @@ public final class Bench {
         m.put("java", System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         return m;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

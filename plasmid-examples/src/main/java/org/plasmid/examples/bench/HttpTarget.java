@@ -21,14 +21,14 @@ final class HttpTarget implements Target {
     private final String secret;
     private final SyncClient client;
     /** The measured requests go through a lean keep-alive client, one per target (one per thread). */
-    private final RawHttp raw;
+    private final KeepAliveClient keepAlive;
 
     HttpTarget(URI api, String access, String secret) {
         this.api = api;
         this.access = access;
         this.secret = secret;
         this.client = new SyncClient(api, access, secret);
-        this.raw = new RawHttp(api, access, secret);
+        this.keepAlive = new KeepAliveClient(api, access, secret);
     }
 
     @Override
@@ -43,7 +43,7 @@ final class HttpTarget implements Target {
         }
         body.append("}}}");
         try {
-            RawHttp.Answer a = raw.post("d/" + db + "/update/", body.toString().getBytes(StandardCharsets.UTF_8));
+            KeepAliveClient.Answer a = keepAlive.post("d/" + db + "/update/", body.toString().getBytes(StandardCharsets.UTF_8));
             JsonNode r;
             try (InputStream in = a.body()) {
                 r = SyncClient.JSON.readTree(in);
@@ -72,9 +72,9 @@ final class HttpTarget implements Target {
 
     /** Counts the entries of {@code field}: values at {@code depth} below the top object. */
     private Read read(String path, String field, int depth) {
-        RawHttp.Answer a;
+        KeepAliveClient.Answer a;
         try {
-            a = raw.get(path);
+            a = keepAlive.get(path);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -134,7 +134,7 @@ final class HttpTarget implements Target {
     @Override
     public void close() {
         try {
-            raw.close();
+            keepAlive.close();
         } catch (IOException e) {
             // closing a loopback socket: nothing to do about it
         }

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Removing a temporary directory tree. */
-final class Trees {
+/** Removing a temporary directory tree (the tools' and the benchmark's temporary hubs). */
+public final class Trees {
     private Trees() {
     }
 
@@ -18,7 +18,7 @@ final class Trees {
      * @param dir the directory
      * @return whether it is gone
      */
-    static boolean delete(Path dir) {
+    public static boolean delete(Path dir) {
         try (Stream<Path> all = Files.walk(dir)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

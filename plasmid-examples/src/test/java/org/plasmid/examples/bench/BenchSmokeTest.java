@@ -1,7 +1,6 @@
 package org.plasmid.examples.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +12,8 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.plasmid.examples.client.SyncClient;
 
 /**
@@ -24,11 +25,22 @@ class BenchSmokeTest {
     @TempDir
     Path dir;
 
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Bench.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     private JsonNode runBench(String... args) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Bench.Options o = Bench.parse(args);
-        assertTrue(Bench.run(o, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
-        String out = bytes.toString(StandardCharsets.UTF_8);
+        Run r = run(args);
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("", r.err());
+        String out = r.out();
         String line = out.lines().filter(l -> l.startsWith("BENCH ")).findFirst().orElseThrow(() -> new AssertionError(out));
         try (Stream<Path> left = Files.list(dir)) {
             assertEquals(0, left.count(), "temporary hubs are removed");
@@ -58,12 +70,27 @@ class BenchSmokeTest {
         assertEquals(4, r.get("results").size());
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--workloads W2           | W2 pulls what W1 pushed: add W1",
+        "--workloads W1,W9        | unknown workload W9 (use W1,W2,W3,W4,W5,W6)",
+        "--url http://x/v1/       | --url needs --access and --secret",
+        "--url http://x/v1/ --access a --secret s --engine | --url and --engine exclude each other",
+        "--runs 0                 | --runs needs a whole number from 1 to 1000, got 0",
+        "--frobnicate             | unknown option '--frobnicate'",
+        "--enigne                 | unknown option '--enigne'; did you mean --engine?",
+    })
+    void badOptions_areRefusedInOneLine_withExitCode2(String args, String message) {
+        Run r = run(args.trim().split("\\s+"));
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("Bench: " + message + " (see --help)\n", r.err());
+        assertEquals("", r.out());
+    }
+
     @Test
-    void badOptions_areRefusedClearly() {
-        assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[] {"--workloads", "W2"}));
-        assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[] {"--workloads", "W9"}));
-        assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[] {"--url", "http://x/v1/"}));
-        assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[] {"--runs", "0"}));
-        assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[] {"--frobnicate"}));
+    void help_isPrinted_andExits0() {
+        Run r = run("--help");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("Usage: java [-Xmx256m] -cp plasmidctl.jar org.plasmid.examples.bench.Bench"), r.out());
     }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.plasmid.core.PlasmidHub;
-import org.plasmid.examples.Serving;
+import org.plasmid.examples.server.Serving;
 import org.plasmid.servlet.PlasmidServlet;
 
 /**

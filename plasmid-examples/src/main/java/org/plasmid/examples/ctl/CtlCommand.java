@@ -1,0 +1,102 @@
+package org.plasmid.examples.ctl;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.plasmid.core.PlasmidException;
+import org.plasmid.core.PlasmidHub;
+import org.plasmid.examples.cli.Cli;
+import org.plasmid.examples.cli.ManifestVersion;
+import picocli.AutoComplete;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * plasmidctl's command line, as picocli parses it and prints its help: the options are declared in
+ * {@link HubOptions}, {@link ServerOptions}, {@link AdminAction} and {@link GeneralOptions}, one class
+ * per section of the help; a new flag is a field in one of them. Without an action it serves the hub;
+ * with one it runs that action on the hub and exits.
+ */
+@Command(name = "plasmidctl",
+        customSynopsis = "java -jar plasmidctl.jar [OPTIONS] [ACTION]",
+        versionProvider = ManifestVersion.class,
+        sortOptions = false,
+        description = {
+            "",
+            "Plasmid Sync: the standalone sync server for Plasmid.js, and its admin commands. Without an action "
+                    + "it serves the hub (creating the directory if missing) at http://HOST:PORT/plasmid/, with the "
+                    + "API that Plasmid.js uses at /plasmid/v1/. Stop it with Ctrl-C or SIGTERM: requests in flight "
+                    + "finish, then the hub is closed.",
+            "Options also take the form --port=8080."},
+        footer = {
+            "",
+            "Permissions: ReadDatabase, WriteDatabase, CreateDatabase, DatabaseQuota",
+            "(a number of bytes), SetSecret, CreateAccess, CreateGuest, GuestDatabasePrefix",
+            "(a prefix), GuestDatabaseQuota (bytes), or * for the database permissions",
+            "(* * makes an administrator). Values are exact: Yes or No (any case), numbers",
+            "for quotas. Resources: a database or access name, a prefix such as guest_*,",
+            "or *.",
+            "",
+            "Example (the quick start):",
+            "  java -jar plasmidctl.jar --set-secret test secret123",
+            "  java -jar plasmidctl.jar --grant-permission test \"*\" \"*\"",
+            "  java -jar plasmidctl.jar"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success (also after a graceful stop on SIGTERM or Ctrl-C)",
+            "1:the action failed: an invalid or unknown name, the hub is in use by another process, "
+                    + "there is no hub at --hub-path, the port cannot be used, a storage error",
+            "2:bad usage: an unknown option, a missing or malformed value, several actions, --demo "
+                    + "with an action"})
+final class CtlCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = false, order = 1, heading = "%nHub:%n")
+    HubOptions hub = new HubOptions();
+
+    @ArgGroup(exclusive = false, order = 2, heading = "%nServer (without an action):%n")
+    ServerOptions server = new ServerOptions();
+
+    @ArgGroup(exclusive = true, order = 3,
+            heading = "%nAdmin actions (at most one; a running server holds the hub: stop it first):%n")
+    AdminAction action;
+
+    @ArgGroup(validate = false, order = 4, heading = "%nGeneral:%n")
+    GeneralOptions general = new GeneralOptions();
+
+    /**
+     * Serves, runs the admin action, or prints the completion script.
+     *
+     * @return the exit code
+     * @throws PlasmidException if the action or opening the hub fails (reported in one line, exit 1)
+     * @throws ParameterException for {@code --demo} with an action (exit 2)
+     */
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (general.completion) {
+            out.print(AutoComplete.bash(spec.name(), spec.commandLine()));
+            return Cli.OK;
+        }
+        if (action == null) {
+            return ServeUntilStopped.serve(hub.path, server.host, server.port, server.demo);
+        }
+        if (server.demo) {
+            throw new ParameterException(spec.commandLine(), "--demo applies to serving, not to " + action.flag());
+        }
+        Path dir = hub.path.toAbsolutePath().normalize();
+        if (!action.createsHub() && !Files.isDirectory(dir)) {
+            throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "there is no hub at " + dir
+                    + " (--set-secret or serving creates one; --hub-path chooses another)");
+        }
+        try (PlasmidHub opened = PlasmidHub.open(dir)) {
+            action.run(new AdminCommands(opened, out));
+            return Cli.OK;
+        }
+    }
+}

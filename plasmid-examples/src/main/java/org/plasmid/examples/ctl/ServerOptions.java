@@ -1,0 +1,21 @@
+package org.plasmid.examples.ctl;
+
+import picocli.CommandLine.Option;
+
+/** How the hub is served: the options of a run without an action. */
+final class ServerOptions {
+    @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1", converter = Converters.NonBlank.class,
+            description = "address to listen on (default: ${DEFAULT-VALUE}, this machine only; "
+                    + "--host 0.0.0.0 listens on all interfaces)")
+    String host;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8880", converter = Converters.Port.class,
+            description = "port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free port, and the log says "
+                    + "which)")
+    int port;
+
+    @Option(names = "--demo",
+            description = "also serve the todo demo web app at http://HOST:PORT/ (for demos only: the page may "
+                    + "create guest accounts)")
+    boolean demo;
+}

@@ -1,0 +1,148 @@
+package org.plasmid.examples.server;
+
+import jakarta.servlet.Servlet;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
+import org.plasmid.core.PlasmidHub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A hub served over HTTP, and the order in which the two are stopped: Jetty first (requests in flight
+ * finish), then the hub is closed (which releases its directory for the next process). plasmidctl serves
+ * with it, and the soak tool embeds it.
+ */
+public final class Serving {
+    private static final Logger LOG = LoggerFactory.getLogger(Serving.class);
+
+    /** How {@link #stop()} ended. */
+    public enum Stopped {
+        /** This call stopped the server and closed the hub without error. */
+        CLEANLY,
+        /** This call stopped what it could, but an error was logged. */
+        WITH_ERRORS,
+        /** An earlier call had stopped it already. */
+        ALREADY
+    }
+
+    private final Path hubPath;
+    private final PlasmidHub hub;
+    private final PlasmidServer server;
+    private final RootApp rootApp;
+    private boolean stopped;
+
+    private Serving(Path hubPath, PlasmidHub hub, PlasmidServer server, RootApp rootApp) {
+        this.hubPath = hubPath;
+        this.hub = hub;
+        this.server = server;
+        this.rootApp = rootApp;
+    }
+
+    /**
+     * Opens the hub (creating its directory if missing) and serves it.
+     *
+     * @param hubPath the hub directory
+     * @param host the address to listen on
+     * @param port the port, 0 for any free one
+     * @param api makes the servlet that serves the hub
+     * @param stopTimeout how long requests in flight may take to finish when stopping
+     * @return the running server
+     * @throws org.plasmid.core.PlasmidException if the hub cannot be opened (for example it is in use)
+     * @throws Exception if the server cannot start; the hub is closed again
+     */
+    public static Serving start(Path hubPath, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
+            Duration stopTimeout) throws Exception {
+        return start(hubPath, host, port, api, stopTimeout, null);
+    }
+
+    /**
+     * Opens the hub and serves it, with an application at the site's root when {@code rootApp} is given
+     * (as {@code plasmidctl --demo} serves the todo demo); without one, every path outside the API's
+     * mount answers 404.
+     *
+     * @param rootApp builds the root application on the open hub, or null for none
+     * @throws Exception if the server cannot start, or the root application cannot be built; the hub is
+     *     closed again (and the root application too, if it was built)
+     * @see #start(Path, String, int, Function, Duration)
+     */
+    public static Serving start(Path hubPath, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
+            Duration stopTimeout, Function<PlasmidHub, ? extends RootApp> rootApp) throws Exception {
+        Path dir = hubPath.toAbsolutePath().normalize();
+        PlasmidHub hub = PlasmidHub.open(dir);
+        RootApp root = null;
+        try {
+            root = rootApp == null ? null : rootApp.apply(hub);
+            PlasmidServer server = PlasmidServer.start(host, port, api.apply(hub), stopTimeout,
+                    root == null ? null : root.servlet());
+            Serving serving = new Serving(dir, hub, server, root);
+            LOG.info("Plasmid Sync serving hub {} at {} (API {}){}", dir, server.mountUri(), server.apiUri(),
+                    server.listensOnAllInterfaces() ? " on all interfaces" : "");
+            if (root != null) {
+                root.started(server.rootUri());
+            }
+            return serving;
+        } catch (Exception | Error e) {
+            if (root != null) {
+                root.close();
+            }
+            hub.close();
+            throw e;
+        }
+    }
+
+    /** @return the port listened on */
+    public int port() {
+        return server.port();
+    }
+
+    /** @return the API base URL */
+    public java.net.URI apiUri() {
+        return server.apiUri();
+    }
+
+    /** Blocks until the server stops. */
+    public void awaitStop() throws InterruptedException {
+        server.join();
+    }
+
+    /**
+     * Stops the server gracefully, then closes the hub. Safe to call from several threads and more than
+     * once; only the first call does the work, later ones wait for it.
+     *
+     * @return how it went
+     */
+    public synchronized Stopped stop() {
+        if (stopped) {
+            return Stopped.ALREADY;
+        }
+        stopped = true;
+        boolean clean = true;
+        LOG.info("Plasmid Sync stopping");
+        try {
+            server.stop();
+        } catch (Exception e) {
+            clean = false;
+            LOG.error("stopping the HTTP server failed", e);
+        }
+        if (rootApp != null) {
+            try {
+                rootApp.close();
+            } catch (RuntimeException e) {
+                clean = false;
+                LOG.error("closing the root application failed", e);
+            }
+        }
+        try {
+            hub.close();
+        } catch (RuntimeException e) {
+            clean = false;
+            LOG.error("closing hub {} failed", hubPath, e);
+        }
+        if (clean) {
+            LOG.info("Plasmid Sync stopped; hub {} closed", hubPath);
+            return Stopped.CLEANLY;
+        }
+        return Stopped.WITH_ERRORS;
+    }
+}

@@ -1,0 +1,97 @@
+package org.plasmid.examples.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.plasmid.examples.cli.Cli;
+import picocli.CommandLine.MissingParameterException;
+
+/** How plasmidctl's command line is read: the options and action it yields, without running them. */
+class CtlCommandTest {
+    private static CtlCommand parse(String... args) {
+        CtlCommand command = new CtlCommand();
+        PrintStream discard = new PrintStream(new ByteArrayOutputStream());
+        Cli.commandLine(command, discard, discard).parseArgs(args);
+        return command;
+    }
+
+    @Test
+    void noArguments_serveHubInTheCurrentDirectory_onLocalhostPort8880() {
+        CtlCommand c = parse();
+        assertNull(c.action);
+        assertEquals(Path.of("hub"), c.hub.path);
+        assertEquals("127.0.0.1", c.server.host);
+        assertEquals(8880, c.server.port);
+        assertFalse(c.server.demo);
+    }
+
+    @Test
+    void options_inEitherForm_andInAnyOrder_areTaken() {
+        CtlCommand serve = parse("--port", "0", "--host=0.0.0.0", "-p", "/srv/hub");
+        assertNull(serve.action);
+        assertEquals(Path.of("/srv/hub"), serve.hub.path);
+        assertEquals("0.0.0.0", serve.server.host);
+        assertEquals(0, serve.server.port);
+
+        CtlCommand list = parse("--list-accounts", "--hub-path=h2", "--port=8080");
+        assertTrue(list.action.listAccounts);
+        assertEquals("--list-accounts", list.action.flag());
+        assertEquals(Path.of("h2"), list.hub.path);
+        assertEquals(8080, list.server.port);
+    }
+
+    @Test
+    void grantPermission_withoutValue_takesThree_andAnOptionMayFollow() {
+        assertEquals(List.of("test", "*", "*"), parse("--grant-permission", "test", "*", "*").action.grantPermission);
+        CtlCommand c = parse("--grant-permission", "test", "*", "*", "-p", "x");
+        assertEquals(List.of("test", "*", "*"), c.action.grantPermission);
+        assertEquals(Path.of("x"), c.hub.path);
+        assertEquals("Yes", AdminAction.DEFAULT_GRANT_VALUE);
+    }
+
+    @Test
+    void grantPermission_takesAnExplicitValue_evenANegativeNumber() {
+        assertEquals(List.of("u", "DatabaseQuota", "db", "No"),
+                parse("--grant-permission", "u", "DatabaseQuota", "db", "No").action.grantPermission);
+        assertEquals(List.of("u", "DatabaseQuota", "db", "-1"),
+                parse("--grant-permission", "u", "DatabaseQuota", "db", "-1").action.grantPermission);
+    }
+
+    @Test
+    void aSecret_mayStartWithADash_unlessItIsOneOfTheFlags() {
+        assertEquals(List.of("test", "-s3cret"), parse("--set-secret", "test", "-s3cret").action.setSecret);
+        assertThrows(MissingParameterException.class, () -> parse("--set-secret", "test", "-p", "x"));
+    }
+
+    @Test
+    void onlySetSecret_createsAHub() {
+        assertTrue(parse("--set-secret", "a", "b").action.createsHub());
+        assertFalse(parse("--list-accounts").action.createsHub());
+        assertFalse(parse("--set-database-quota", "db", "none").action.createsHub());
+    }
+
+    @Test
+    void help_winsOverTheRestOfTheLine() {
+        CtlInProcess.Run r = CtlInProcess.run("--list-accounts", "-h", "--bogus");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().startsWith("Usage: "), r::toString);
+    }
+
+    @Test
+    void demo_isAServingOption_only() {
+        assertTrue(parse("--demo").server.demo);
+        assertTrue(parse("--port", "0", "--demo").server.demo);
+        assertFalse(parse().server.demo);
+        CtlInProcess.Run r = CtlInProcess.run("--demo", "--list-accounts");
+        assertEquals(2, r.exitCode(), r::toString);
+        assertEquals("plasmidctl: --demo applies to serving, not to --list-accounts (see --help)\n", r.err());
+    }
+}

@@ -1,0 +1,372 @@
+package org.plasmid.examples.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.plasmid.examples.CtlJar;
+
+/**
+ * The todo demo in two real browsers (headless Chromium, two separate profiles: two devices) against the
+ * real {@code plasmidctl.jar --demo}, started as a child process on a free port, as a newcomer runs it. Each test opens a new list on device A and the share link on B.
+ * Screenshots of both devices go to {@code target/demo-screenshots/}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DemoBrowserIT {
+    static final Path SCREENSHOTS = Path.of("target", "demo-screenshots");
+
+    @TempDir
+    static Path tmp;
+
+    private CtlJar.Server server;
+    private URI root;
+    private Chromium browserA;
+    private Chromium browserB;
+    private DemoPage a;
+    private DemoPage b;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    void start() throws Exception {
+        server = CtlJar.serve(tmp, "--demo", "--port", "0", "--hub-path", tmp.resolve("hub").toString());
+        root = server.api().resolve("/");
+        browserA = Chromium.start(1000, 900);
+        browserB = Chromium.start(420, 860); // a phone-sized window: the page must stay usable
+        a = new DemoPage("device A", browserA);
+        b = new DemoPage("device B", browserB);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (server != null) {
+                // Ctrl-C with the pages still open (each holding a long-poll): a prompt, clean stop.
+                assertEquals(0, server.terminate(), server.log());
+            }
+        } finally {
+            try {
+                if (server != null) {
+                    server.close();
+                }
+            } finally {
+                try {
+                    if (browserA != null) {
+                        browserA.quit();
+                    }
+                } finally {
+                    if (browserB != null) {
+                        browserB.quit();
+                    }
+                }
+            }
+        }
+    }
+
+    /** A new list on A, opened on B through A's share link. */
+    private void shareNewList() {
+        a.openNewList(root);
+        b.open(a.shareLink());
+        assertEquals(a.databaseName(), b.databaseName(), "B opened A's list");
+        assertTrue(a.databaseName().startsWith(DemoWebApp.GUEST_PREFIX), a.databaseName());
+    }
+
+    @Test
+    void anItemAddedOnA_appearsOnB_withinTwoSeconds_withoutAReload() {
+        shareNewList();
+        b.script("window.notReloaded = true");
+
+        a.add("Buy oat milk");
+        b.await("A's new item", Duration.ofSeconds(2), d -> b.titles().contains("Buy oat milk"));
+
+        a.toggle("Buy oat milk");
+        b.await("A's check-off", Duration.ofSeconds(2), d -> b.shown().containsValue("Buy oat milk ✓"));
+        b.rename("Buy oat milk", "Buy oat milk and bread");
+        a.await("B's rename", Duration.ofSeconds(2), d -> a.titles().contains("Buy oat milk and bread"));
+
+        assertEquals(Boolean.TRUE, b.script("return window.notReloaded === true"), "B was never reloaded");
+        a.awaitSynced();
+        b.awaitSynced();
+        assertEquals(serverList(a), a.shown());
+        assertEquals(serverList(a), b.shown());
+    }
+
+    @Test
+    void anOfflineEditThatConflicts_isPromptedOnReconnect_resolvedByMerging_andBothDevicesMatchTheServer()
+            throws Exception {
+        shareNewList();
+        a.add("Plan the trip");
+        b.await("A's item", d -> b.titles().contains("Plan the trip"));
+        b.awaitSynced();
+
+        b.goOffline();
+        b.rename("Plan the trip", "Plan the trip to Lisbon");
+        b.await("B to notice it is offline", d -> b.status().online().equals("false"));
+        assertEquals(Boolean.FALSE, b.script("return navigator.onLine"), "the browser itself is offline");
+        assertEquals(1, b.status().pending(), "B's edit waits to be pushed");
+
+        a.rename("Plan the trip", "Plan the trip (book hotel)");
+        a.awaitSynced();
+        assertFalse(b.conflictShown(), "no conflict while B cannot see A's edit");
+
+        b.goOnline();
+        b.await("the conflict prompt", d -> b.conflictShown());
+        assertEquals("Plan the trip to Lisbon", b.text("conflict-mine"));
+        assertEquals("Plan the trip (book hotel)", b.text("conflict-theirs"));
+        assertEquals("Plan the trip to Lisbon / Plan the trip (book hotel)", b.value("merge-input"));
+        a.screenshot(SCREENSHOTS, "device-a-before-reconnect.png");
+        b.screenshot(SCREENSHOTS, "device-b-conflict.png");
+
+        b.type("merge-input", "Plan the trip to Lisbon (book hotel)");
+        b.click("use-merged");
+        b.await("the prompt to close", d -> !b.conflictShown());
+
+        String merged = "Plan the trip to Lisbon (book hotel)";
+        a.await("the merged title", d -> a.titles().equals(List.of(merged)));
+        b.awaitSynced();
+        a.awaitSynced();
+        Map<String, String> onServer = serverList(a);
+        assertEquals(List.of(merged), List.copyOf(onServer.values()));
+        assertEquals(onServer, a.shown());
+        assertEquals(onServer, b.shown());
+        assertEquals(a.status().revision(), b.status().revision(), "both at the same revision");
+
+        a.add("Pack sunscreen");
+        b.await("A's next item", d -> b.titles().contains("Pack sunscreen"));
+        b.toggle("Pack sunscreen");
+        a.await("B's check-off", d -> a.shown().containsValue("Pack sunscreen ✓"));
+        a.click("share-hint"); // a person would now open the share panel: show it in the picture
+        a.screenshot(SCREENSHOTS, "device-a.png");
+        b.screenshot(SCREENSHOTS, "device-b.png");
+    }
+
+    @Test
+    void aReloadWhileOffline_keepsLocalData_andItsEditsSyncOnceOnline() throws Exception {
+        shareNewList();
+        a.add("Water the plants");
+        b.await("A's item", d -> b.titles().contains("Water the plants"));
+        b.awaitSynced();
+
+        b.goOffline();
+        b.add("Call the landlord");
+        b.reload();
+        b.awaitLoaded();
+        b.await("B's data after the reload", d -> b.titles().equals(List.of("Water the plants", "Call the landlord")));
+        b.await("B's offline status after the reload", d -> b.status().online().equals("false"));
+        assertEquals(1, b.status().pending(), "the offline edit is still queued after the reload");
+        assertFalse(a.titles().contains("Call the landlord"));
+        b.screenshot(SCREENSHOTS, "device-b-offline-after-reload.png");
+
+        b.goOnline();
+        a.await("B's offline item", d -> a.titles().contains("Call the landlord"));
+        b.awaitSynced();
+        a.awaitSynced();
+        assertEquals(serverList(a), a.shown());
+        assertEquals(serverList(a), b.shown());
+    }
+
+    @Test
+    void deletes_syncBothWays_andLeaveTheServersCopy() {
+        shareNewList();
+        a.add("Old task");
+        a.add("Another old task");
+        a.add("Keep me");
+        b.await("A's items", d -> b.titles().size() == 3);
+
+        a.delete("Old task");
+        b.await("A's delete", Duration.ofSeconds(2), d -> !b.titles().contains("Old task"));
+        b.delete("Another old task");
+        a.await("B's delete", Duration.ofSeconds(2), d -> !a.titles().contains("Another old task"));
+
+        a.awaitSynced();
+        b.awaitSynced();
+        Map<String, String> onServer = serverList(a);
+        assertEquals(List.of("Keep me"), List.copyOf(onServer.values()));
+        assertEquals(onServer, a.shown());
+        assertEquals(onServer, b.shown());
+    }
+
+    @Test
+    void aPushWhoseAnswerWasLost_isResentWithItsPushId_andSavedOnce_withoutAConflictWithItself() {
+        shareNewList();
+        Map<String, String> c = a.credentials();
+        // A second client on the same list, in a page without the app, whose first push answer is "lost":
+        // the request reaches the server but the client sees a network error. The item is edited again
+        // before the retry, so mistaking its own landed push for someone else's would be a conflict.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) a.asyncScript("""
+                const [access, secret, dbname, done] = arguments;
+                (async () => {
+                  const { Credentials, Database } = await import('/plasmid-client.js');
+                  const realFetch = window.fetch;
+                  const posts = [];
+                  window.fetch = async (url, init) => {
+                    const response = await realFetch(url, init);
+                    if (init && init.method === 'POST') {
+                      posts.push(await response.clone().json());
+                      if (posts.length === 1) throw new TypeError('connection reset');
+                    }
+                    return response;
+                  };
+                  const credentials = new Credentials({ api: '/plasmid/v1/', access, secret });
+                  let conflicts = 0;
+                  const db = new Database({ name: 'push-id-test', remotename: dbname, api: '/plasmid/v1/',
+                    credentials, onconflict: () => { conflicts++; return 'theirs'; },
+                    schema: { version: 1, stores: { todos: { sync: true } } } });
+                  await db.ready;
+                  const before = (await db.sync()).revision;
+                  await db.put('todos', 'k1', { title: 'first', done: false, created: 1 });
+                  let firstError = null;
+                  try { await db.push(); } catch (e) { firstError = e.reason; }
+                  const pendingAfterLoss = db.status.pending;
+                  await db.put('todos', 'k1', { title: 'second', done: false, created: 1 });
+                  const after = await db.sync();
+                  window.fetch = realFetch;
+                  const value = (await db.get('todos', 'k1')).title;
+                  db.close();
+                  return { before, firstError, pendingAfterLoss, after: after.revision, pending: db.status.pending,
+                    conflicts, resent: posts[1], value };
+                })().then(done, (e) => done({ failed: String(e) }));
+                """, c.get("access"), c.get("secret"), c.get("dbname"));
+        assertEquals(null, result.get("failed"), "the script ran");
+        assertEquals("offline", result.get("firstError"), "the client saw the lost answer as a network error");
+        assertEquals(1L, result.get("pendingAfterLoss"), "the edit stays queued until an answer comes");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> resent = (Map<String, Object>) result.get("resent");
+        assertEquals(Boolean.TRUE, resent.get("duplicate"), "the retry carried the same push_id: " + resent);
+        assertEquals(0L, result.get("conflicts"), "its own push is not a conflict");
+        long before = (Long) result.get("before");
+        assertEquals(before + 2, result.get("after"), "the first push saved once, then the second edit");
+        assertEquals(0L, result.get("pending"));
+        assertEquals("second", result.get("value"));
+        assertEquals(before + 2, serverRevision(c));
+        a.await("the item on A", d -> a.titles().contains("second"));
+    }
+
+    @Test
+    void offlineEditsToDifferentFieldsOfOneItem_mergeWithoutAPrompt() {
+        shareNewList();
+        a.add("Return the library books");
+        b.await("A's item", d -> b.titles().contains("Return the library books"));
+        b.awaitSynced();
+
+        b.goOffline();
+        b.toggle("Return the library books");
+        b.await("B to notice it is offline", d -> b.status().online().equals("false"));
+        a.rename("Return the library books", "Return the library books by Friday");
+        a.awaitSynced();
+        b.goOnline();
+
+        String merged = "Return the library books by Friday ✓";
+        a.await("the merged item", d -> a.shown().containsValue(merged));
+        b.await("the merged item", d -> b.shown().containsValue(merged));
+        assertFalse(b.conflictShown(), "different fields merge silently");
+        a.awaitSynced();
+        b.awaitSynced();
+        assertEquals(serverList(a), a.shown());
+        assertEquals(serverList(a), b.shown());
+    }
+
+    @Test
+    void theClientsConflictCallback_getsMineTheirsAndBase_andEachResolutionIsKept() {
+        shareNewList();
+        Map<String, String> c = a.credentials();
+        // Two clients of the list in one page (two IndexedDB databases): "here" has unpushed edits to
+        // keys that "there" changed on the server; here's callback answers per key.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) a.asyncScript("""
+                const [access, secret, dbname, done] = arguments;
+                (async () => {
+                  const { Credentials, Database } = await import('/plasmid-client.js');
+                  const credentials = new Credentials({ api: '/plasmid/v1/', access, secret });
+                  const seen = {};
+                  const open = (name, onconflict) => new Database({ name, remotename: dbname, api: '/plasmid/v1/',
+                    credentials, onconflict, schema: { version: 1, stores: { todos: { sync: true } } } });
+                  const here = open('conflict-here', (conflict) => {
+                    seen[conflict.key] = conflict;
+                    return { mine: 'mine', theirs: 'theirs', merged: { merged: { t: 'merged' } }, gone: 'mine' }[conflict.key];
+                  });
+                  const there = open('conflict-there');
+                  for (const k of ['mine', 'theirs', 'merged', 'gone']) await there.put('todos', k, { t: 'base' });
+                  await there.sync();
+                  await here.sync();
+                  for (const k of ['mine', 'theirs', 'merged', 'gone']) await here.put('todos', k, { t: 'here' });
+                  for (const k of ['mine', 'theirs', 'merged']) await there.put('todos', k, { t: 'there' });
+                  await there.delete('todos', 'gone');
+                  await there.sync();
+                  const pushed = await here.push();
+                  await here.sync();
+                  await there.sync();
+                  const values = async (db) => Object.fromEntries((await db.getAll('todos')).map((e) => [e.key, e.value.t]));
+                  const result = { outofdate: pushed.outofdate === true, here: await values(here), there: await values(there),
+                    pending: here.status.pending, seen: JSON.parse(JSON.stringify(seen)) };
+                  here.close(); there.close();
+                  return result;
+                })().then(done, (e) => done({ failed: String(e) }));
+                """, c.get("access"), c.get("secret"), c.get("dbname"));
+        assertEquals(null, r.get("failed"), "the script ran");
+        assertEquals(Boolean.TRUE, r.get("outofdate"), "a push before pulling is refused, nothing written");
+        assertEquals(Map.of("mine", "here", "theirs", "there", "merged", "merged", "gone", "here"), r.get("here"));
+        assertEquals(r.get("here"), r.get("there"), "both clients end identical");
+        assertEquals(0L, r.get("pending"));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> seen = (Map<String, Map<String, Object>>) r.get("seen");
+        assertEquals(Map.of("t", "here"), seen.get("theirs").get("mine"));
+        assertEquals(Map.of("t", "there"), seen.get("theirs").get("theirs"));
+        assertEquals(Map.of("t", "base"), seen.get("theirs").get("base"));
+        assertEquals(null, seen.get("gone").get("theirs"), "a delete on the server arrives as null");
+        assertEquals(4, seen.size(), "one call per conflicting key");
+    }
+
+    // ---- the server's view, over HTTP
+
+    /** @return the server's clone of the page's list, in the page's shape: key to "title" or "title ✓" */
+    private Map<String, String> serverList(DemoPage page) {
+        JsonNode clone = get(page.credentials(), "d/" + page.credentials().get("dbname") + "/clone");
+        Map<String, String> items = new LinkedHashMap<>();
+        List<Map.Entry<String, JsonNode>> entries = new java.util.ArrayList<>();
+        entries.addAll(clone.path("data").path("todos").properties());
+        entries.sort(java.util.Comparator.<Map.Entry<String, JsonNode>>comparingLong(
+                e -> e.getValue().get(1).path("created").asLong()).thenComparing(Map.Entry::getKey));
+        for (Map.Entry<String, JsonNode> e : entries) {
+            JsonNode value = e.getValue().get(1);
+            items.put(e.getKey(), value.path("title").asText() + (value.path("done").asBoolean() ? " ✓" : ""));
+        }
+        return items;
+    }
+
+    private long serverRevision(Map<String, String> c) {
+        return get(c, "d/" + c.get("dbname")).path("revision").asLong();
+    }
+
+    private JsonNode get(Map<String, String> c, String path) {
+        String auth = Base64.getEncoder().encodeToString(
+                (c.get("access") + ":" + c.get("secret")).getBytes(StandardCharsets.UTF_8));
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.api().resolve(path))
+                    .header("Authorization", "Basic " + auth).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            return json.readTree(r.body());
+        } catch (Exception e) {
+            throw new AssertionError("GET " + path + " failed", e);
+        }
+    }
+}

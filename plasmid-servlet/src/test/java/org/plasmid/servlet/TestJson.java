@@ -3,6 +3,7 @@ package org.plasmid.servlet;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -12,7 +13,9 @@ import java.util.Map;
 
 /** Reads JSON answers into maps, lists, strings, numbers (as BigInteger/BigDecimal), booleans and null. */
 final class TestJson {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /** Stored values are opaque: a number in one may be as long as a value may be. */
+    private static final JsonFactory FACTORY = JsonFactory.builder().streamReadConstraints(
+            StreamReadConstraints.builder().maxNumberLength(Integer.MAX_VALUE).build()).build();
 
     private TestJson() {
     }
@@ -20,7 +23,7 @@ final class TestJson {
     static Object parse(String json) {
         try (JsonParser p = FACTORY.createParser(json)) {
             p.nextToken();
-            Object v = read(p);
+            Object v = read(p, 0);
             if (p.nextToken() != null) {
                 throw new IllegalArgumentException("trailing content in " + json);
             }
@@ -50,12 +53,28 @@ final class TestJson {
         }
     }
 
+    /**
+     * A number as BigInteger or BigDecimal; one beyond what Jackson converts (a stored value may be
+     * {@code 1e999999999} or a thousand digits long: values are opaque) as its text.
+     */
+    private static Object number(JsonParser p) throws IOException {
+        try {
+            return p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getBigIntegerValue() : p.getDecimalValue();
+        } catch (IOException | RuntimeException e) {
+            return p.getText();
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> object(String json) {
         return (Map<String, Object>) parse(json);
     }
 
-    private static Object read(JsonParser p) throws IOException {
+    /**
+     * Reads a value; the answer's own object (depth 0) must not repeat a key, a stored value inside it may
+     * (values are opaque): there the last one is kept.
+     */
+    private static Object read(JsonParser p, int depth) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
             case START_OBJECT: {
@@ -63,7 +82,7 @@ final class TestJson {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
                     p.nextToken();
-                    if (m.put(name, read(p)) != null) {
+                    if (m.put(name, read(p, depth + 1)) != null && depth == 0) {
                         throw new IllegalArgumentException("duplicate key " + name);
                     }
                 }
@@ -72,16 +91,15 @@ final class TestJson {
             case START_ARRAY: {
                 List<Object> l = new ArrayList<>();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    l.add(read(p));
+                    l.add(read(p, depth + 1));
                 }
                 return l;
             }
             case VALUE_STRING:
                 return p.getText();
             case VALUE_NUMBER_INT:
-                return p.getBigIntegerValue();
             case VALUE_NUMBER_FLOAT:
-                return p.getDecimalValue();
+                return number(p);
             case VALUE_TRUE:
                 return Boolean.TRUE;
             case VALUE_FALSE:

@@ -1,13 +1,13 @@
 package org.plasmid.examples.ctl;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.plasmid.core.PlasmidException;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.demo.DemoWebApp;
+import org.plasmid.examples.server.HubLocation;
 import org.plasmid.examples.server.PlasmidServer;
 import org.plasmid.examples.server.Serving;
 import org.plasmid.servlet.PlasmidServlet;
@@ -28,7 +28,7 @@ final class ServeUntilStopped {
      * Serves, and returns once stopped. It installs a JVM shutdown hook that ends the JVM once the server
      * has stopped, so serve in a process of its own.
      *
-     * @param hubPath the hub directory (created if missing)
+     * @param location where the hub's data lives (a directory is created if missing)
      * @param host the address to listen on
      * @param port the port, 0 for any free one
      * @param demo whether to serve the todo demo at {@code /} too
@@ -37,13 +37,13 @@ final class ServeUntilStopped {
      * @throws IOException if the server cannot serve (the port is taken, the address is wrong, the demo
      *     cannot be set up on this hub)
      */
-    static int serve(Path hubPath, String host, int port, boolean demo) throws IOException {
+    static int serve(HubLocation location, String host, int port, boolean demo) throws IOException {
         CompletableFuture<Serving> started = new CompletableFuture<>();
         Thread hook = new Thread(() -> stopOnShutdown(started), "plasmidctl-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Serving serving;
         try {
-            serving = Serving.start(hubPath, host, port, PlasmidServlet::new, STOP_TIMEOUT,
+            serving = Serving.start(location, host, port, PlasmidServlet::new, STOP_TIMEOUT,
                     demo ? hub -> DemoWebApp.setUp(hub, PlasmidServer.API_PATH) : null);
             started.complete(serving);
         } catch (Exception e) {

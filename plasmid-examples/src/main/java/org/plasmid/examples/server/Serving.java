@@ -26,14 +26,14 @@ public final class Serving {
         ALREADY
     }
 
-    private final Path hubPath;
-    private final PlasmidHub hub;
+    private final HubLocation location;
+    private final HubLocation.OpenHub hub;
     private final PlasmidServer server;
     private final RootApp rootApp;
     private boolean stopped;
 
-    private Serving(Path hubPath, PlasmidHub hub, PlasmidServer server, RootApp rootApp) {
-        this.hubPath = hubPath;
+    private Serving(HubLocation location, HubLocation.OpenHub hub, PlasmidServer server, RootApp rootApp) {
+        this.location = location;
         this.hub = hub;
         this.server = server;
         this.rootApp = rootApp;
@@ -68,15 +68,26 @@ public final class Serving {
      */
     public static Serving start(Path hubPath, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
             Duration stopTimeout, Function<PlasmidHub, ? extends RootApp> rootApp) throws Exception {
-        Path dir = hubPath.toAbsolutePath().normalize();
-        PlasmidHub hub = PlasmidHub.open(dir);
+        return start(HubLocation.directory(hubPath), host, port, api, stopTimeout, rootApp);
+    }
+
+    /**
+     * Opens the hub wherever it lives (a MapDB directory, or PostgreSQL shared with other nodes) and serves
+     * it, with an optional root application.
+     *
+     * @param location where the hub's data lives
+     * @see #start(Path, String, int, Function, Duration, Function)
+     */
+    public static Serving start(HubLocation location, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
+            Duration stopTimeout, Function<PlasmidHub, ? extends RootApp> rootApp) throws Exception {
+        HubLocation.OpenHub hub = location.open();
         RootApp root = null;
         try {
-            root = rootApp == null ? null : rootApp.apply(hub);
-            PlasmidServer server = PlasmidServer.start(host, port, api.apply(hub), stopTimeout,
+            root = rootApp == null ? null : rootApp.apply(hub.hub());
+            PlasmidServer server = PlasmidServer.start(host, port, api.apply(hub.hub()), stopTimeout,
                     root == null ? null : root.servlet());
-            Serving serving = new Serving(dir, hub, server, root);
-            LOG.info("Plasmid Sync serving hub {} at {} (API {}){}", dir, server.mountUri(), server.apiUri(),
+            Serving serving = new Serving(location, hub, server, root);
+            LOG.info("Plasmid Sync serving {} at {} (API {}){}", location.describe(), server.mountUri(), server.apiUri(),
                     server.listensOnAllInterfaces() ? " on all interfaces" : "");
             if (root != null) {
                 root.started(server.rootUri());
@@ -137,10 +148,10 @@ public final class Serving {
             hub.close();
         } catch (RuntimeException e) {
             clean = false;
-            LOG.error("closing hub {} failed", hubPath, e);
+            LOG.error("closing {} failed", location.describe(), e);
         }
         if (clean) {
-            LOG.info("Plasmid Sync stopped; hub {} closed", hubPath);
+            LOG.info("Plasmid Sync stopped; {} closed", location.describe());
             return Stopped.CLEANLY;
         }
         return Stopped.WITH_ERRORS;

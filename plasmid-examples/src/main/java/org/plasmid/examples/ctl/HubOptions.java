@@ -3,7 +3,7 @@ package org.plasmid.examples.ctl;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.plasmid.examples.server.HubLocation;
-import org.plasmid.examples.tools.DurationConverter;
+import org.plasmid.examples.cli.DurationConverter;
 import picocli.CommandLine.Option;
 
 /**

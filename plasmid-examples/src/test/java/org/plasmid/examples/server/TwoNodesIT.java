@@ -220,6 +220,18 @@ class TwoNodesIT {
     }
 
     @Test
+    void theCrossNodeLatencyTool_measuresWakeUpsAndRevocations() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        int exit = org.plasmid.examples.cli.Cli.execute(new CrossNodeLatencyRunner().tool(out), new String[] {"--url",
+            a.api() + "," + b.api(), "--access", ADMIN, "--secret", SECRET, "--rounds", "3"}, out, out);
+        String printed = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, exit, printed);
+        assertTrue(printed.contains("push on A -> long-poll on B answers") && printed.contains("n=3"), printed);
+        assertTrue(printed.contains("revocation on A -> refused on B"), printed);
+    }
+
+    @Test
     void oneNodeKilledMidLoad_theOtherKeepsServing_andNothingAcknowledgedIsLost() throws Exception {
         ServerProcess a = node(pg.url(), "1s"); // a pair of its own: one of them is killed
         ServerProcess b = node(pg.url(), "1s");

@@ -244,7 +244,7 @@ abstract class Container implements AutoCloseable {
     }
 
     /** Collects the log records at WARNING or above. */
-    private static final class WarningLog extends Handler {
+    static final class WarningLog extends Handler {
         private final List<LogRecord> records = new ArrayList<>();
 
         @Override

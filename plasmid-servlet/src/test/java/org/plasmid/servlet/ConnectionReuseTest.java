@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Keep-alive: a refusal can come before the request's body was read (a wrong method, an unknown
  * endpoint, wrong credentials), and then the container cannot reuse the connection. Such answers say
  * {@code Connection: close}; otherwise a client that reuses the connection loses its next request
- * (found by the soak: a push that followed a refused PUT got no answer). On Jetty; ContainerContractTest
+ * (found by the soak: a push that followed a refused PUT got no answer). On Jetty; ContainerEndpointsTest
  * runs the same on Tomcat too, except the 400 to a GET: Tomcat closes the connection after any 400 itself.
  */
 class ConnectionReuseTest extends ApiTestBase {

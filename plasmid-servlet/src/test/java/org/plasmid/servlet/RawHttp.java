@@ -82,7 +82,8 @@ final class RawHttp {
 
         /** @param keepAlive whether to leave out {@code Connection: close} (the answer is then chunked) */
         Request(String method, String target, boolean keepAlive) {
-            ascii(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (keepAlive ? "" : "Connection: close\r\n"));
+            ascii(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + (keepAlive ? "" : "Connection: close\r\n"));
         }
 
         /** A header line written byte for byte (ISO-8859-1: one byte per char below 256). */

@@ -140,10 +140,12 @@ class ReadmeTomcatSnippetTest {
                 try {
                     RawHttp.Response pushed = http.send(new RawHttp.Request("POST", "/plasmid/v1/d/notes/update/")
                             .header("Authorization", admin)
-                            .body("{\"last_revision\": 1, \"data\": {\"s\": {\"k\": 1}}}".getBytes(StandardCharsets.UTF_8)));
+                            .body("{\"last_revision\": 1, \"data\": {\"s\": {\"k\": 1}}}"
+                                    .getBytes(StandardCharsets.UTF_8)));
                     assertEquals("{\"saved\":1,\"revision\":2}", pushed.text(), pushed.toString());
-                    poll.add(clients.submit(() -> http.send(new RawHttp.Request("GET", "/plasmid/v1/d/notes/update/2?wait=60")
-                            .header("Authorization", admin).end())));
+                    byte[] longPoll = new RawHttp.Request("GET", "/plasmid/v1/d/notes/update/2?wait=60")
+                            .header("Authorization", admin).end();
+                    poll.add(clients.submit(() -> http.send(longPoll)));
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                     while (servlet.heldPolls() == 0) {
                         assertTrue(System.nanoTime() < deadline, "the poll is held");

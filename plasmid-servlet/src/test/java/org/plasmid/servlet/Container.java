@@ -102,8 +102,11 @@ abstract class Container implements AutoCloseable {
     /** @return the class loader the container runs the web application's requests with */
     abstract ClassLoader webappClassLoader();
 
-    /** @return what the container logged at WARNING or above (Tomcat); Jetty's log is not captured */
-    abstract List<LogRecord> warnings();
+    /**
+     * @return the warnings of the container's leak detection as the application stopped: Tomcat's class
+     *     loader looks for threads, ThreadLocals and the like that the application left behind; Jetty has none
+     */
+    abstract List<LogRecord> leakWarnings();
 
     /** Stops and destroys the container, letting requests in flight finish. */
     abstract void stopContainer() throws Exception;
@@ -171,7 +174,7 @@ abstract class Container implements AutoCloseable {
         }
 
         @Override
-        List<LogRecord> warnings() {
+        List<LogRecord> leakWarnings() {
             return List.of();
         }
 
@@ -187,7 +190,7 @@ abstract class Container implements AutoCloseable {
         private final Path baseDir = Files.createTempDirectory("plasmid-tomcat");
         private final Context context;
         private final ClassLoader loader;
-        private final WarningLog log = new WarningLog();
+        private final WarningLog log = new WarningLog(WarningLog.LEAK_DETECTION);
 
         TomcatContainer(PlasmidServlet servlet, Mount mount) throws Exception {
             super(servlet);
@@ -219,7 +222,7 @@ abstract class Container implements AutoCloseable {
         }
 
         @Override
-        List<LogRecord> warnings() {
+        List<LogRecord> leakWarnings() {
             return log.records();
         }
 
@@ -243,13 +246,26 @@ abstract class Container implements AutoCloseable {
         }
     }
 
-    /** Collects the log records at WARNING or above. */
+    /**
+     * Collects the log records at WARNING or above of some of Tomcat's loggers. Only those: Tomcat warns of
+     * other things too, a slow machine among them (a SecureRandom that took over 100 ms to create).
+     */
     static final class WarningLog extends Handler {
+        /** The loggers of Tomcat's leak detection at a context's stop (WebappClassLoaderBase and its kin). */
+        static final String LEAK_DETECTION = "org.apache.catalina.loader.";
+
+        private final String loggers;
         private final List<LogRecord> records = new ArrayList<>();
+
+        /** @param loggers the start of the names of the loggers whose warnings to collect */
+        WarningLog(String loggers) {
+            this.loggers = loggers;
+        }
 
         @Override
         public synchronized void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue() && r.getLoggerName() != null
+                    && r.getLoggerName().startsWith(loggers)) {
                 records.add(r);
             }
         }

@@ -161,8 +161,8 @@ class ContainerLifecycleTest extends ContainerContract {
         List<String> left = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getContextClassLoader() == webapp).map(Thread::getName).toList();
         assertEquals(List.of(), left, "threads left with the web application's class loader");
-        List<String> warned = container.warnings().stream().map(LogRecord::getMessage).toList();
-        assertEquals(List.of(), warned, "the container's warnings");
+        List<String> warned = container.leakWarnings().stream().map(LogRecord::getMessage).toList();
+        assertEquals(List.of(), warned, "the container's leak warnings");
         assertFalse(Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().equals(PlasmidServlet.TIMER_THREAD_PREFIX + "plasmid")), "the timer ended");
     }

@@ -38,7 +38,7 @@ import org.plasmid.core.PlasmidHub;
  * it stands (its imports too) and run, with only its port, and the paths of its hub and of Tomcat's base
  * directory, swapped for a free port and temporary directories. Between its start and its shutdown the
  * test uses the API at the snippet's mount and holds a long-poll; the snippet's shutdown must answer that
- * poll, stop without waiting for it, and leave Tomcat nothing to warn about.
+ * poll, stop without waiting for it, and leave Tomcat's leak detection nothing to warn about.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ReadmeTomcatSnippetTest {
@@ -117,7 +117,7 @@ class ReadmeTomcatSnippetTest {
     @Test
     void theReadmesTomcatSnippet_serves_andShutsDownWithoutWaitingForAHeldPoll() throws Throwable {
         Method run = compile(readmeSnippet());
-        Container.WarningLog warnings = new Container.WarningLog();
+        Container.WarningLog warnings = new Container.WarningLog(Container.WarningLog.LEAK_DETECTION);
         TOMCAT_LOG.addHandler(warnings);
         ExecutorService clients = Executors.newCachedThreadPool();
         List<Future<RawHttp.Response>> poll = new ArrayList<>();
@@ -171,7 +171,7 @@ class ReadmeTomcatSnippetTest {
         assertEquals("{\"since\":2,\"updates\":[],\"until\":2}", answered.text());
         assertTrue(shutdownMillis < 10_000, "the shutdown took " + shutdownMillis + " ms");
         assertEquals(List.of(), warnings.records().stream().map(r -> r.getLoggerName() + ": " + r.getMessage())
-                .toList(), "Tomcat's warnings");
+                .toList(), "Tomcat's leak warnings");
         assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getContextClassLoader() == webapp[0]).map(Thread::getName).toList(),
                 "threads left with the web application's class loader");

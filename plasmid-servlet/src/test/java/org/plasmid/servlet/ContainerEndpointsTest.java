@@ -25,7 +25,7 @@ class ContainerEndpointsTest extends ContainerContract {
                 "{\"last_revision\": 1, \"data\": {\"s\": {\"c\": 3}}}");
         assertEquals(200, stale.status());
         assertEquals("{\"error\":\"Cannot update. Master has changed. 2 > 1\",\"saved\":0,\"reason\":\"outofdate\","
-                + "\"revision\":2}", stale.text());
+                + "\"revision\":2,\"updates\":[[\"s\",2,\"a\",{\"x\": 1}],[\"s\",2,\"b\",2]],\"until\":2}", stale.text());
         assertEquals("{\"saved\":2,\"revision\":3}", post("d/notes/update/", ADMIN,
                 "{\"last_revision\": 2, \"data\": {\"s\": {\"a\": null}, \"t\": {\"c\": [1]}}}").text());
 

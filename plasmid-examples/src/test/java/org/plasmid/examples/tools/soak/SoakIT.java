@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class SoakIT {
     @Test
     void thirtySecondsOfMixedLoad_getsOnlyExpectedAnswers_andTheServerDoesNotGrow() {
-        long seed = Long.getLong("plasmid.soak.seed", new SecureRandom().nextLong());
+        long seed = Long.getLong("plasmid.soak.seed", -7285268396827994105L); // fixed: the same mix every run
         Duration duration = Duration.ofSeconds(Integer.getInteger("plasmid.soak.seconds", 25));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SoakReport report = Soak.run(new Soak.Options(duration, Duration.ofSeconds(5), null, "soak", null, 6, 3, 300, seed),

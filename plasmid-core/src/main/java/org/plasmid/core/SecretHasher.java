@@ -90,8 +90,7 @@ final class SecretHasher {
         Credential c = stored.get();
         byte[] storedHash = c.hash();
         byte[] mac = mac(c.access(), secret);
-        Remembered r = verified.getIfPresent(c.access());
-        if (r != null && MessageDigest.isEqual(r.storedHash(), storedHash) && MessageDigest.isEqual(r.secretMac(), mac)) {
+        if (remembered(c.access(), storedHash, mac)) {
             return true;
         }
         String key = c.access() + '\u0000' + BaseEncoding.base16().encode(storedHash) + '\u0000'
@@ -102,7 +101,8 @@ final class SecretHasher {
             return running.join(); // another thread checks this very secret now: share its answer
         }
         try {
-            boolean ok = check(c, secret);
+            // a check that ended between our look at the cache and our turn here has remembered it
+            boolean ok = remembered(c.access(), storedHash, mac) || check(c, secret);
             if (ok) {
                 verified.put(c.access(), new Remembered(storedHash, mac));
             }
@@ -114,6 +114,11 @@ final class SecretHasher {
         } finally {
             inFlight.remove(key, mine);
         }
+    }
+
+    private boolean remembered(String access, byte[] storedHash, byte[] mac) {
+        Remembered r = verified.getIfPresent(access);
+        return r != null && MessageDigest.isEqual(r.storedHash(), storedHash) && MessageDigest.isEqual(r.secretMac(), mac);
     }
 
     private boolean check(Credential c, String secret) {

@@ -83,6 +83,7 @@ final class Exchange {
     /** @param access the token the request authenticated as, for the log */
     void authenticated(String access) {
         this.access = access;
+        request.setAttribute(PlasmidServlet.ACCESS_ATTRIBUTE, access);
     }
 
     String access() {

@@ -171,6 +171,12 @@ public class PlasmidServlet extends HttpServlet {
      */
     public static final String REQUEST_ID_ATTRIBUTE = "org.plasmid.requestId";
 
+    /**
+     * The request attribute the servlet sets to the access token a request authenticated as (never a
+     * secret), so that the container's access log can show who it was.
+     */
+    public static final String ACCESS_ATTRIBUTE = "org.plasmid.access";
+
     /** The name of the servlet's timer thread starts with this, followed by the servlet's name. */
     static final String TIMER_THREAD_PREFIX = "plasmid-timer-";
 

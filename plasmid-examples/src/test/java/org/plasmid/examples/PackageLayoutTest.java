@@ -42,6 +42,7 @@ class PackageLayoutTest {
             "tools.torture", Set.of("examples.client", "examples.tools", "examples.cli"),
             "tools.soak", Set.of("core", "servlet", "examples.server", "examples.client", "examples.tools",
                     "examples.cli"),
+            "tools.nodes", Set.of("examples.client", "examples.cli"),
             "bench", Set.of("core", "servlet", "examples.server", "examples.client", "examples.tools",
                     "examples.cli"));
 

@@ -10,7 +10,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,7 +123,7 @@ final class AsyncBody implements ReadListener, AsyncListener {
 
     @Override
     public void onError(Throwable failure) {
-        boolean slow = failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException;
+        boolean slow = BodyIntake.timedOut(failure);
         answer(slow ? Answers.timeout("the request body did not arrive in time")
                 : Answers.badRequest("the request body could not be read whole (cut short, or broken chunked "
                         + "encoding)"));

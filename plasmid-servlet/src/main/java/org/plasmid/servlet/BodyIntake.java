@@ -1,6 +1,7 @@
 package org.plasmid.servlet;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,12 +65,32 @@ final class BodyIntake {
         try {
             return BodyReader.read(ex.request().getInputStream(), declared, limit, pace);
         } catch (IOException e) {
-            if (e.getCause() instanceof TimeoutException) { // the container's idle timeout
+            if (timedOut(e)) { // the container's idle timeout
                 throw new RequestException(Answers.timeout("the request body did not arrive in time"));
             }
             throw RequestException.badRequest("the request body could not be read whole (cut short, broken "
                     + "chunked encoding, or too slow)");
         }
+    }
+
+    /**
+     * Whether reading a body failed because the container's idle timeout ended it: Jetty says so with a
+     * {@link TimeoutException} as the cause, Tomcat with a {@link SocketTimeoutException} (inside its
+     * ClientAbortException), other containers with either, directly or as a cause.
+     *
+     * @param failure what reading threw, or what the container reported
+     * @return whether it is a timeout
+     */
+    static boolean timedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** @return how many bodies are being read asynchronously right now (for tests and monitoring) */

@@ -157,6 +157,11 @@ final class Exchange {
         }
     }
 
+    /** @return whether the servlet has begun writing an answer (a container may commit one itself) */
+    boolean answerStarted() {
+        return out != null;
+    }
+
     /** @return whether the status and headers were sent already */
     boolean committed() {
         return response.isCommitted();

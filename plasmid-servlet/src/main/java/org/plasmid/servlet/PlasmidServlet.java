@@ -185,6 +185,7 @@ public class PlasmidServlet extends HttpServlet {
     private transient PlasmidHub hub;
     private transient Cors cors;
     private transient ScheduledThreadPoolExecutor timer;
+    private transient volatile Thread timerThread;
     private transient LongPolls polls;
     private transient BodyIntake intake;
     private transient Endpoints endpoints;
@@ -262,10 +263,11 @@ public class PlasmidServlet extends HttpServlet {
      * The servlet's one timer thread (a daemon), which ends long-poll waits; {@link #destroy()} ends it, so
      * that a web application that stops leaves no thread of ours behind.
      */
-    private static ScheduledThreadPoolExecutor newTimer(String servletName) {
+    private ScheduledThreadPoolExecutor newTimer(String servletName) {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, TIMER_THREAD_PREFIX + servletName);
             thread.setDaemon(true);
+            timerThread = thread;
             return thread;
         });
         t.setRemoveOnCancelPolicy(true); // a poll answered early leaves nothing in the queue
@@ -282,7 +284,12 @@ public class PlasmidServlet extends HttpServlet {
         if (timer != null) {
             timer.shutdownNow();
             try {
-                timer.awaitTermination(5, TimeUnit.SECONDS);
+                Thread thread = timerThread;
+                // the pool reports termination a moment before its thread has ended, and Tomcat looks for
+                // threads its application left running right after destroy: wait for the thread itself
+                if (timer.awaitTermination(5, TimeUnit.SECONDS) && thread != null) {
+                    thread.join(5_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

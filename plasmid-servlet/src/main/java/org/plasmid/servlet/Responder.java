@@ -66,6 +66,14 @@ final class Responder {
     }
 
     private static void send(Exchange exchange, Answer answer, Exception cause) throws IOException {
+        if (exchange.committed() && !exchange.answerStarted()) {
+            // Not ours: the container answered itself. Tomcat does when reading the body fails (408 after its
+            // idle timeout, 400 when cut short) and then drops what the servlet writes; throwing here would
+            // turn its answer into a 500.
+            LOG.debug("{} {}: the container answered the request itself ({}): {}", exchange.request().getMethod(),
+                    exchange.request().getRequestURI(), exchange.response().getStatus(), cause.toString());
+            return;
+        }
         if (exchange.committed()) {
             throw new IOException("the answer had already started when the request failed", cause);
         }

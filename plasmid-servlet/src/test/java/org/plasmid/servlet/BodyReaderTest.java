@@ -98,4 +98,18 @@ class BodyReaderTest {
         assertEquals(10 * s, pace.fallsBehindAt(0, 1_000_000), "at the latest at the deadline");
         assertEquals(10 * s, new BodyPace(0, Duration.ZERO, Duration.ofSeconds(10)).fallsBehindAt(0, 0));
     }
+
+    @Test
+    void aContainersIdleTimeout_isRecognized_asEachContainerReportsIt() {
+        // Jetty: an IOException caused by a TimeoutException; Tomcat: its ClientAbortException around a
+        // SocketTimeoutException
+        assertTrue(BodyIntake.timedOut(new java.io.IOException(new java.util.concurrent.TimeoutException("idle"))));
+        assertTrue(BodyIntake.timedOut(new org.apache.catalina.connector.ClientAbortException(
+                new java.net.SocketTimeoutException())));
+        assertTrue(BodyIntake.timedOut(new java.net.SocketTimeoutException()));
+        assertTrue(BodyIntake.timedOut(new java.util.concurrent.TimeoutException()));
+        assertEquals(false, BodyIntake.timedOut(new java.io.EOFException("cut short")));
+        assertEquals(false, BodyIntake.timedOut(new org.apache.catalina.connector.ClientAbortException(
+                new java.io.EOFException())));
+    }
 }

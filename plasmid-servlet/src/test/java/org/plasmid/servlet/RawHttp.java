@@ -27,16 +27,32 @@ final class RawHttp {
     private final int port;
     private final InetAddress from;
     private final int timeoutMillis;
+    private final boolean halfClose;
 
     /**
+     * A client that half-closes the connection once the request is sent.
+     *
      * @param port the server's port on 127.0.0.1
      * @param from the local address to connect from, or null for any
      * @param timeoutMillis the longest wait for the whole answer
      */
     RawHttp(int port, InetAddress from, int timeoutMillis) {
+        this(port, from, timeoutMillis, true);
+    }
+
+    /**
+     * @param port the server's port on 127.0.0.1
+     * @param from the local address to connect from, or null for any
+     * @param timeoutMillis the longest wait for the whole answer
+     * @param halfClose whether to half-close the connection once the request is sent, so that a truncated
+     *     body ends in EOF rather than a wait; browsers never do, and Tomcat takes it for a client that has
+     *     gone when it sees it during an asynchronous request, closing the connection before the answer
+     */
+    RawHttp(int port, InetAddress from, int timeoutMillis, boolean halfClose) {
         this.port = port;
         this.from = from;
         this.timeoutMillis = timeoutMillis;
+        this.halfClose = halfClose;
     }
 
     /** A parsed answer; header names are lower-case. */
@@ -66,7 +82,8 @@ final class RawHttp {
 
         /** @param keepAlive whether to leave out {@code Connection: close} (the answer is then chunked) */
         Request(String method, String target, boolean keepAlive) {
-            ascii(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (keepAlive ? "" : "Connection: close\r\n"));
+            ascii(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + (keepAlive ? "" : "Connection: close\r\n"));
         }
 
         /** A header line written byte for byte (ISO-8859-1: one byte per char below 256). */
@@ -126,8 +143,8 @@ final class RawHttp {
     }
 
     /**
-     * Sends the bytes, half-closes the connection (so a truncated body ends in EOF rather than a wait),
-     * and reads the answer until the server closes the connection.
+     * Sends the bytes, half-closes the connection if asked to (so a truncated body ends in EOF rather than a
+     * wait), and reads the answer until it is complete or the server closes the connection.
      *
      * @param request the raw request
      * @return the answer
@@ -147,11 +164,13 @@ final class RawHttp {
             try {
                 o.write(request);
                 o.flush();
-                s.shutdownOutput();
+                if (halfClose) {
+                    s.shutdownOutput();
+                }
             } catch (IOException e) {
                 // the server may answer and close before reading everything (413, 431): read what it said
             }
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            Received all = new Received();
             InputStream in = s.getInputStream();
             byte[] buf = new byte[65536];
             while (true) {
@@ -170,11 +189,45 @@ final class RawHttp {
                     return parse(all.toByteArray(), true, head);
                 }
                 all.write(buf, 0, n);
-                Response r = parse(all.toByteArray(), false, head);
-                if (r != null) {
-                    return r;
+                if (all.mayBeWhole(head)) {
+                    Response r = parse(all.toByteArray(), false, head);
+                    if (r != null) {
+                        return r;
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * The bytes received so far, which can say cheaply whether they may hold a whole answer: a large answer
+     * arrives in many reads, and parsing all of it again after each one would take quadratic time.
+     */
+    private static final class Received extends ByteArrayOutputStream {
+        private static final byte[] HEAD_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+        /** @return false only if {@link RawHttp#parse} would surely find the answer incomplete */
+        boolean mayBeWhole(boolean head) {
+            int headEnd = indexOf(Arrays.copyOf(buf, Math.min(count, 65536)), HEAD_END, 0);
+            if (headEnd < 0) {
+                return count > 65536; // a head that large: let parse say what it is
+            }
+            if (head) {
+                return true;
+            }
+            String h = new String(buf, 0, headEnd, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            if (h.contains("\r\ntransfer-encoding: chunked")) {
+                return count >= headEnd + 4 + LAST_CHUNK.length
+                        && Arrays.equals(buf, count - LAST_CHUNK.length, count, LAST_CHUNK, 0, LAST_CHUNK.length);
+            }
+            int cl = h.indexOf("\r\ncontent-length:");
+            if (cl >= 0) {
+                int eol = h.indexOf("\r\n", cl + 2);
+                String value = h.substring(cl + 17, eol < 0 ? h.length() : eol).trim();
+                return count >= headEnd + 4 + Long.parseLong(value);
+            }
+            return true;
         }
     }
 

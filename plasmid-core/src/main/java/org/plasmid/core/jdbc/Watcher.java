@@ -66,7 +66,9 @@ final class Watcher {
         }
         thread.interrupt();
         try {
-            thread.join(TimeUnit.NANOSECONDS.toMillis(intervalNanos) + 5_000);
+            // A thread still connecting to listen cannot be interrupted: it ends (a daemon, closing what it
+            // opened) as soon as the connection attempt returns; the caller need not wait for that.
+            thread.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -78,7 +80,7 @@ final class Watcher {
         while (!closed) {
             long now = System.nanoTime();
             if (source != null && listening == null && now - retryListenAt >= 0) {
-                if (!listen()) {
+                if (!listen() && !closed) {
                     retryListenAt = now + intervalNanos;
                 }
             }

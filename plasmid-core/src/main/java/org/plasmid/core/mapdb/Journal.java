@@ -52,6 +52,9 @@ final class Journal implements AutoCloseable {
     private final long segmentSize;
     private final Object writeLock = new Object();
     private final Object syncLock = new Object();
+    /** The name of the thread that syncs the journal to disk (one per open journal, from its first write on). */
+    static final String SYNC_THREAD_NAME = "plasmid-journal-sync";
+
     /** Guards {@link #requested} and {@link #syncer}; waiters for durability wait on it. */
     private final Object signal = new Object();
     private long requested;
@@ -254,8 +257,12 @@ final class Journal implements AutoCloseable {
                 signal.notifyAll();
             }
             if (syncer == null && !closed) {
-                syncer = new Thread(this::syncLoop, "plasmid-journal-sync");
+                syncer = new Thread(this::syncLoop, SYNC_THREAD_NAME);
                 syncer.setDaemon(true);
+                // Started by the first write, which may come from a web application's request: the thread would
+                // inherit that application's class loader, keep it from being collected after the application
+                // stops (the hub may outlive it), and servlet containers report it as a leak.
+                syncer.setContextClassLoader(Journal.class.getClassLoader());
                 syncer.start();
             }
         }

@@ -67,6 +67,22 @@ class JournalTest {
         assertEquals(4, replay(1 << 20).size());
     }
 
+    @Test
+    void theSyncThread_doesNotAdoptTheContextClassLoaderOfTheFirstWriter() throws Exception {
+        ClassLoader webapp = new java.net.URLClassLoader("webapp", new java.net.URL[0], getClass().getClassLoader());
+        List<ClassLoader> seen = new ArrayList<>();
+        try (Journal j = Journal.open(dir)) {
+            Thread writer = new Thread(() -> j.sync(j.append(record(0)))); // as a request thread of a web app
+            writer.setContextClassLoader(webapp);
+            writer.start();
+            writer.join();
+            Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(Journal.SYNC_THREAD_NAME))
+                    .forEach(t -> seen.add(t.getContextClassLoader()));
+        }
+        assertTrue(!seen.isEmpty(), "the sync thread runs");
+        assertTrue(seen.stream().noneMatch(l -> l == webapp), "the sync thread holds the writer's class loader");
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 8, 9, 12})
     void aTornTail_isCutOffAtTheLastWholeRecord(int bytesCut) throws IOException {

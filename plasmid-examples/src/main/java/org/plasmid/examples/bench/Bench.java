@@ -31,7 +31,7 @@ public final class Bench {
     }
 
     /** What to run; {@link BenchCommand} reads them from the command line. */
-    record Options(URI url, String access, String secret, boolean engine, boolean quick, List<String> workloads,
+    record Options(List<URI> url, String access, String secret, boolean engine, boolean quick, List<String> workloads,
             int runs, long seed, Path dir) {
     }
 
@@ -77,7 +77,7 @@ public final class Bench {
         Target target;
         try {
             if (o.url() != null) {
-                target = new HttpTarget(o.url(), o.access(), o.secret());
+                target = new HttpTarget(o.url(), 0, o.access(), o.secret());
             } else {
                 hub = PlasmidHub.open(hubDir.resolve("hub"));
                 if (o.engine()) {

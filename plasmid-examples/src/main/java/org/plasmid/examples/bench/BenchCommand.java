@@ -47,10 +47,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--engine", description = "call the engine directly instead of over HTTP")
     boolean engine;
 
-    @Option(names = "--url", paramLabel = "URL",
+    @Option(names = "--url", paramLabel = "URL", split = ",",
             description = "benchmark a running server's API base (with --access and --secret of an account "
-                    + "allowed to create databases)")
-    URI url;
+                    + "allowed to create databases); several, comma-separated, for nodes that share one hub "
+                    + "(PostgreSQL): parallel clients spread over them")
+    List<URI> url;
 
     @Option(names = "--access", paramLabel = "A", description = "the account to use with --url")
     String access;

@@ -17,6 +17,8 @@ final class HttpTarget implements Target {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final URI api;
+    /** Every node's API base; {@link #another()} takes the next one, so parallel clients spread over nodes. */
+    private final List<URI> nodes;
     private final String access;
     private final String secret;
     private final SyncClient client;
@@ -24,7 +26,16 @@ final class HttpTarget implements Target {
     private final KeepAliveClient keepAlive;
 
     HttpTarget(URI api, String access, String secret) {
-        this.api = api;
+        this(List.of(api), 0, access, secret);
+    }
+
+    /**
+     * @param nodes the API bases of the nodes that serve one hub (several for PostgreSQL)
+     * @param index which of them this target uses
+     */
+    HttpTarget(List<URI> nodes, int index, String access, String secret) {
+        this.nodes = List.copyOf(nodes);
+        this.api = nodes.get(index % nodes.size());
         this.access = access;
         this.secret = secret;
         this.client = new SyncClient(api, access, secret);
@@ -123,8 +134,11 @@ final class HttpTarget implements Target {
 
     @Override
     public Target another() {
-        return new HttpTarget(api, access, secret);
+        return new HttpTarget(nodes, nodes.indexOf(api) + 1 + ANOTHER.getAndIncrement(), access, secret);
     }
+
+    /** Spreads the targets {@link #another()} makes over the nodes, in turn. */
+    private static final java.util.concurrent.atomic.AtomicInteger ANOTHER = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public String kind() {

@@ -2,12 +2,11 @@ package org.plasmid.examples.ctl;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.plasmid.core.PlasmidException;
-import org.plasmid.core.PlasmidHub;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.cli.ManifestVersion;
+import org.plasmid.examples.server.HubLocation;
 import picocli.AutoComplete;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -49,10 +48,12 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:success (also after a graceful stop on SIGTERM or Ctrl-C)",
             "1:the action failed: an invalid or unknown name, the hub is in use by another process, "
-                    + "there is no hub at --hub-path, the port cannot be used, a storage error, the keystore "
-                    + "or key cannot be read (or its password is not set)",
+                    + "there is no hub at --hub-path, PostgreSQL cannot be reached or refuses the login, the port "
+                    + "cannot be used, a storage error, the keystore or key cannot be read (or its password is not "
+                    + "set)",
             "2:bad usage: an unknown option, a missing or malformed value, several actions, --demo "
-                    + "with an action, both HTTPS styles at once, one port for two uses"})
+                    + "with an action, --hub-path with --jdbc-url, a password in the JDBC URL, both HTTPS "
+                    + "styles at once, one port for two uses"})
 final class CtlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -90,9 +91,15 @@ final class CtlCommand implements Callable<Integer> {
             out.print(AutoComplete.bash(spec.name(), spec.commandLine()));
             return Cli.OK;
         }
+        HubLocation location;
+        try {
+            location = hub.location();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (action == null) {
             ServeSettings.Checked settings = ServeSettings.check(spec, server, tls, monitoring);
-            return ServeUntilStopped.serve(hub.path, settings.load(), server.demo);
+            return ServeUntilStopped.serve(location, settings.load(), server.demo);
         }
         if (server.demo) {
             throw new ParameterException(spec.commandLine(), "--demo applies to serving, not to " + action.flag());
@@ -101,13 +108,12 @@ final class CtlCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "the HTTPS and monitoring options apply to serving, "
                     + "not to " + action.flag());
         }
-        Path dir = hub.path.toAbsolutePath().normalize();
-        if (!action.createsHub() && !Files.isDirectory(dir)) {
-            throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "there is no hub at " + dir
+        if (location instanceof HubLocation.Directory d && !action.createsHub() && !Files.isDirectory(d.path())) {
+            throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "there is no hub at " + d.path()
                     + " (--set-secret or serving creates one; --hub-path chooses another)");
         }
-        try (PlasmidHub opened = PlasmidHub.open(dir)) {
-            action.run(new AdminCommands(opened, out));
+        try (HubLocation.OpenHub opened = location.open()) {
+            action.run(new AdminCommands(opened.hub(), out));
             return Cli.OK;
         }
     }

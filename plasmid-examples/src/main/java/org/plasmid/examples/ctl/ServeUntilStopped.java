@@ -1,13 +1,13 @@
 package org.plasmid.examples.ctl;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.plasmid.core.PlasmidException;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.demo.DemoWebApp;
+import org.plasmid.examples.server.HubLocation;
 import org.plasmid.examples.server.PlasmidServer;
 import org.plasmid.examples.server.Serving;
 import org.plasmid.examples.server.ServerSettings;
@@ -30,7 +30,7 @@ final class ServeUntilStopped {
      * Serves, and returns once stopped. It installs a JVM shutdown hook that ends the JVM once the server
      * has stopped, so serve in a process of its own.
      *
-     * @param hubPath the hub directory (created if missing)
+     * @param location where the hub's data lives (a directory is created if missing)
      * @param settings where and how to listen: address, port, HTTPS, metrics
      * @param demo whether to serve the todo demo at {@code /} too
      * @return {@link Cli#OK} after a clean stop, {@link Cli#FAILED} if stopping failed
@@ -38,7 +38,7 @@ final class ServeUntilStopped {
      * @throws IOException if the server cannot serve (the port is taken, the address is wrong, the demo
      *     cannot be set up on this hub)
      */
-    static int serve(Path hubPath, ServerSettings settings, boolean demo) throws IOException {
+    static int serve(HubLocation location, ServerSettings settings, boolean demo) throws IOException {
         CompletableFuture<Serving> started = new CompletableFuture<>();
         Thread hook = new Thread(() -> stopOnShutdown(started), "plasmidctl-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -46,7 +46,7 @@ final class ServeUntilStopped {
         try {
             // Jetty writes the access log (asynchronously, every request, with its id): the servlet's own is off
             PlasmidServletOptions options = PlasmidServletOptions.builder().requestLog(false).build();
-            serving = Serving.start(hubPath, settings, hub -> new PlasmidServlet(hub, options), STOP_TIMEOUT,
+            serving = Serving.start(location, settings, hub -> new PlasmidServlet(hub, options), STOP_TIMEOUT,
                     demo ? hub -> DemoWebApp.setUp(hub, PlasmidServer.API_PATH) : null);
             started.complete(serving);
         } catch (Exception e) {

@@ -27,15 +27,16 @@ public final class Serving {
         ALREADY
     }
 
-    private final Path hubPath;
-    private final PlasmidHub hub;
+    private final HubLocation location;
+    private final HubLocation.OpenHub hub;
     private final PlasmidServer server;
     private final RootApp rootApp;
     private final Monitoring monitoring;
     private boolean stopped;
 
-    private Serving(Path hubPath, PlasmidHub hub, PlasmidServer server, RootApp rootApp, Monitoring monitoring) {
-        this.hubPath = hubPath;
+    private Serving(HubLocation location, HubLocation.OpenHub hub, PlasmidServer server, RootApp rootApp,
+            Monitoring monitoring) {
+        this.location = location;
         this.hub = hub;
         this.server = server;
         this.rootApp = rootApp;
@@ -76,37 +77,49 @@ public final class Serving {
      */
     public static Serving start(Path hubPath, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
             Duration stopTimeout, Function<PlasmidHub, ? extends RootApp> rootApp) throws Exception {
-        return start(hubPath, ServerSettings.plain(host, port), api, stopTimeout, rootApp);
+        return start(HubLocation.directory(hubPath), host, port, api, stopTimeout, rootApp);
     }
 
     /**
-     * Opens the hub and serves it as the settings say: HTTP or HTTPS (with a plain port redirecting to
-     * it), Jetty's access log, and {@code /metrics} on a port of its own, where a Prometheus registry
-     * holds the engine's and the servlet's meters ({@link org.plasmid.core.PlasmidHubMetrics}, {@link org.plasmid.servlet.PlasmidServletMetrics}),
-     * the JVM's and Jetty's.
+     * Opens the hub wherever it lives (a MapDB directory, or PostgreSQL shared with other nodes) and serves
+     * it, with an optional root application.
+     *
+     * @param location where the hub's data lives
+     * @see #start(Path, String, int, Function, Duration, Function)
+     */
+    public static Serving start(HubLocation location, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
+            Duration stopTimeout, Function<PlasmidHub, ? extends RootApp> rootApp) throws Exception {
+        return start(location, ServerSettings.plain(host, port), api, stopTimeout, rootApp);
+    }
+
+    /**
+     * As {@link #start(HubLocation, String, int, Function, Duration, Function)}, serving as the settings say:
+     * HTTP or HTTPS (with a plain port redirecting to it), Jetty's access log, and {@code /metrics} on a
+     * port of its own, where a Prometheus registry holds the engine's and the servlet's meters
+     * ({@link org.plasmid.core.PlasmidHubMetrics}, {@link org.plasmid.servlet.PlasmidServletMetrics}), the
+     * JVM's and Jetty's.
      *
      * @param settings where and how to listen
      * @throws Exception if the server (or the metrics server) cannot start, or the root application cannot
      *     be built; the hub is closed again, and whatever was started is stopped
-     * @see #start(Path, String, int, Function, Duration, Function)
      */
-    public static Serving start(Path hubPath, ServerSettings settings, Function<PlasmidHub, ? extends Servlet> api,
-            Duration stopTimeout, Function<PlasmidHub, ? extends RootApp> rootApp) throws Exception {
-        Path dir = hubPath.toAbsolutePath().normalize();
-        PlasmidHub hub = PlasmidHub.open(dir);
+    public static Serving start(HubLocation location, ServerSettings settings,
+            Function<PlasmidHub, ? extends Servlet> api, Duration stopTimeout,
+            Function<PlasmidHub, ? extends RootApp> rootApp) throws Exception {
+        HubLocation.OpenHub hub = location.open();
         RootApp root = null;
         PlasmidServer server = null;
         Monitoring monitoring = null;
         try {
-            root = rootApp == null ? null : rootApp.apply(hub);
-            Servlet servlet = api.apply(hub);
-            PrometheusMeterRegistry registry = settings.metrics() ? Monitoring.registry(hub, servlet) : null;
+            root = rootApp == null ? null : rootApp.apply(hub.hub());
+            Servlet servlet = api.apply(hub.hub());
+            PrometheusMeterRegistry registry = settings.metrics() ? Monitoring.registry(hub.hub(), servlet) : null;
             server = PlasmidServer.start(settings, servlet, stopTimeout, root == null ? null : root.servlet());
             if (registry != null) {
                 monitoring = Monitoring.start(registry, server, settings.metricsHost(), settings.metricsPort());
             }
-            Serving serving = new Serving(dir, hub, server, root, monitoring);
-            LOG.info("Plasmid Sync serving hub {} at {} (API {}){}", dir, server.mountUri(), server.apiUri(),
+            Serving serving = new Serving(location, hub, server, root, monitoring);
+            LOG.info("Plasmid Sync serving {} at {} (API {}){}", location.describe(), server.mountUri(), server.apiUri(),
                     server.listensOnAllInterfaces() ? " on all interfaces" : "");
             if (server.redirectPort() >= 0) {
                 LOG.info("HTTPS with {}; redirecting plain HTTP from port {} to it", settings.tls(), server.redirectPort());
@@ -131,6 +144,16 @@ public final class Serving {
             hub.close();
             throw e;
         }
+    }
+
+    /**
+     * As {@link #start(HubLocation, ServerSettings, Function, Duration, Function)}, for a hub directory.
+     *
+     * @param hubPath the hub directory (created if missing)
+     */
+    public static Serving start(Path hubPath, ServerSettings settings, Function<PlasmidHub, ? extends Servlet> api,
+            Duration stopTimeout, Function<PlasmidHub, ? extends RootApp> rootApp) throws Exception {
+        return start(HubLocation.directory(hubPath), settings, api, stopTimeout, rootApp);
     }
 
     /** @return the port listened on */
@@ -187,10 +210,10 @@ public final class Serving {
             hub.close();
         } catch (RuntimeException e) {
             clean = false;
-            LOG.error("closing hub {} failed", hubPath, e);
+            LOG.error("closing {} failed", location.describe(), e);
         }
         if (clean) {
-            LOG.info("Plasmid Sync stopped; hub {} closed", hubPath);
+            LOG.info("Plasmid Sync stopped; {} closed", location.describe());
             return Stopped.CLEANLY;
         }
         return Stopped.WITH_ERRORS;

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  */
 public final class ServerProcess implements AutoCloseable {
     private static final Pattern SERVING = Pattern.compile(
-            "Plasmid Sync serving hub (\\S+) at (\\S+) \\(API (https?://\\S+/plasmid/v1/)\\)");
+            "Plasmid Sync serving (hub (\\S+)|PostgreSQL \\S+) at (\\S+) \\(API (https?://\\S+/plasmid/v1/)\\)");
     /** The log kept in memory: the most recent characters, so that a long run cannot exhaust the heap. */
     private static final int LOG_CHARS = 4 << 20;
 
@@ -171,14 +171,18 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** @return the hub directory it logged */
+    /** @return the hub directory it logged (a MapDB hub; a node on PostgreSQL has none) */
     public Path hub() {
-        return Path.of(serving.join().group(1));
+        String dir = serving.join().group(2);
+        if (dir == null) {
+            throw new IllegalStateException("this server serves PostgreSQL, not a hub directory");
+        }
+        return Path.of(dir);
     }
 
     /** @return the API base URL it logged, such as {@code http://127.0.0.1:41234/plasmid/v1/} */
     public URI api() {
-        return URI.create(serving.join().group(3));
+        return URI.create(serving.join().group(4));
     }
 
     /** @return the port it listens on */

@@ -39,6 +39,7 @@ class HttpsIT {
     Path work;
 
     private TestCertificates certs;
+    private int databases;
 
     @BeforeEach
     void credentials() throws Exception {
@@ -54,10 +55,12 @@ class HttpsIT {
         SSLContext before = SSLContext.getDefault();
         SSLContext.setDefault(certs.trustingIt()); // the clients' HttpClients take the default context
         try {
-            Device a = new Device(api, "notes", "test", "secret123");
-            Device b = new Device(api, "notes", "test", "secret123");
+            String db = "notes" + ++databases;
+            Device a = new Device(api, db, "test", "secret123");
+            Device b = new Device(api, db, "test", "secret123");
             assertEquals(200, a.push("things", "milk", Map.of("qty", 2)).status());
             b.pull();
+            a.pull();
             assertEquals(a.local, b.local);
             assertFalse(b.local.isEmpty());
         } finally {
@@ -108,8 +111,9 @@ class HttpsIT {
             assertTrue(live.headers().firstValue("X-Request-Id").isPresent());
 
             String plain = rawPlainHttp(api.getPort());
-            assertFalse(plain.contains("\"status\""), "no data over plain HTTP: " + plain);
-            assertTrue(plain.isEmpty() || plain.startsWith("HTTP/1.1 400"), plain);
+            // Jetty closes the connection (after a TLS alert, or a 400): never an answer with data
+            assertFalse(plain.contains("\"status\"") || plain.contains("HTTP/1.1 2") || plain.contains("HTTP/1.1 3"),
+                    "no data over plain HTTP: " + plain);
 
             java.util.regex.Matcher redirect = java.util.regex.Pattern.compile("redirecting plain HTTP from port (\\d+)")
                     .matcher(server.log());

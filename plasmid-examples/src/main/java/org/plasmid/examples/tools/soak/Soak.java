@@ -19,7 +19,7 @@ import org.plasmid.core.PlasmidHub;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.client.SyncClient;
 import org.plasmid.examples.server.Serving;
-import org.plasmid.examples.tools.DurationConverter;
+import org.plasmid.examples.cli.DurationConverter;
 import org.plasmid.examples.tools.Trees;
 import org.plasmid.servlet.PlasmidServlet;
 

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.cli.ManifestVersion;
-import org.plasmid.examples.tools.DurationConverter;
+import org.plasmid.examples.cli.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

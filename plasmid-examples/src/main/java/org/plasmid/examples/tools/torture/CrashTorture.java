@@ -24,7 +24,9 @@ import org.plasmid.examples.tools.Trees;
  * The crash torture: runs the real {@code plasmidctl.jar} server as a child process on a temporary hub,
  * lets simulated devices sync against it over HTTP, kills the server with SIGKILL at a random moment,
  * restarts it, and checks that no acknowledged push was lost, no push is partial, revisions have no
- * gaps, and every device converges to the server's clone. {@code --help} and the README say more.
+ * gaps, and every device converges to the server's clone. With {@code --jdbc-url} it runs two nodes on
+ * PostgreSQL, the devices spread over both, and kills one of them in each trial, in turn, while the other
+ * serves on. {@code --help} and the README say more.
  *
  * <pre>java -cp plasmid-examples/target/plasmidctl.jar org.plasmid.examples.tools.torture.CrashTorture --trials 20</pre>
  */
@@ -37,7 +39,6 @@ public final class CrashTorture {
     public static final int USAGE = Cli.USAGE;
 
     private static final String ACCESS = "torture";
-    private static final String DB = "torture";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     /** Options of the server JVM: quick to start, small, and without a log line per request. */
     private static final List<String> SERVER_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
@@ -51,8 +52,10 @@ public final class CrashTorture {
      * @param seed the schedule's seed
      * @param maxRun the longest time a trial lets the devices work before the kill
      * @param jar the plasmidctl jar
+     * @param jdbcUrl with PostgreSQL: the URL two nodes share (one of them killed in each trial, in turn); null
+     *     for one server on a temporary MapDB hub
      */
-    record Options(int trials, int devices, long seed, Duration maxRun, Path jar) {
+    record Options(int trials, int devices, long seed, Duration maxRun, Path jar, String jdbcUrl) {
     }
 
     private final Options options;
@@ -61,13 +64,18 @@ public final class CrashTorture {
     private final Map<TortureAudit.Batch, TortureAudit.Ack> acks = new ConcurrentHashMap<>();
     private final String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     private final List<TortureDevice> devices = new ArrayList<>();
+    /** One server on a MapDB hub; two nodes on PostgreSQL. */
+    private final List<ServerProcess> servers = new ArrayList<>();
+    /** The database the devices share (on PostgreSQL a new one each run, so earlier runs do not matter). */
+    private final String db;
     private Path work;
-    private ServerProcess server;
     private SyncClient admin;
 
     private CrashTorture(Options options, PrintStream out) {
         this.options = options;
         this.out = out;
+        this.db = options.jdbcUrl() == null ? "torture" : "torture-" + Long.toHexString(options.seed()) + "-"
+                + Long.toHexString(System.nanoTime());
     }
 
     /**
@@ -113,14 +121,18 @@ public final class CrashTorture {
                         + " (build it with mvn package, or name it with --jar)");
             }
             work = Files.createTempDirectory("plasmid-torture-");
-            Path hub = work.resolve("hub");
-            ServerProcess.admin(options.jar(), work, List.of("-p", hub.toString(), "--set-secret", ACCESS, secret));
-            ServerProcess.admin(options.jar(), work, List.of("-p", hub.toString(), "--grant-permission", ACCESS, "*", "*"));
-            server = ServerProcess.start(options.jar(), work, SERVER_JVM, serverArgs(0), START_TIMEOUT);
-            out.println("server: java -jar " + options.jar().toAbsolutePath() + ", hub " + hub + ", API " + server.api());
-            admin = new SyncClient(server.api(), ACCESS, secret);
+            ServerProcess.admin(options.jar(), work, hubArgs("--set-secret", ACCESS, secret));
+            ServerProcess.admin(options.jar(), work, hubArgs("--grant-permission", ACCESS, "*", "*"));
+            int nodes = options.jdbcUrl() == null ? 1 : 2;
+            for (int n = 0; n < nodes; n++) {
+                servers.add(ServerProcess.start(options.jar(), work, SERVER_JVM, serverArgs(0), START_TIMEOUT));
+                out.println("server " + (n + 1) + ": java -jar " + options.jar().toAbsolutePath() + ", "
+                        + (options.jdbcUrl() == null ? "hub " + work.resolve("hub") : "PostgreSQL, database " + db)
+                        + ", API " + servers.get(n).api());
+            }
+            admin = new SyncClient(servers.get(0).api(), ACCESS, secret);
             for (int i = 0; i < options.devices(); i++) {
-                devices.add(new TortureDevice(i, new SyncClient(server.api(), ACCESS, secret), DB,
+                devices.add(new TortureDevice(i, new SyncClient(servers.get(i % nodes).api(), ACCESS, secret), db,
                         new Random(schedule.nextLong()), acks));
             }
             out.println(TortureReport.HEADER);
@@ -131,9 +143,11 @@ public final class CrashTorture {
                 out.flush();
             }
             finalAudit();
-            int exit = server.terminate(Duration.ofSeconds(60));
-            if (exit != 0) {
-                errors.add("the server exited with " + exit + " on SIGTERM at the end");
+            for (ServerProcess server : servers) {
+                int exit = server.terminate(Duration.ofSeconds(60));
+                if (exit != 0) {
+                    errors.add("the server exited with " + exit + " on SIGTERM at the end");
+                }
             }
         } catch (IOException | UncheckedIOException | InterruptedException e) {
             if (e instanceof InterruptedException) {
@@ -141,9 +155,7 @@ public final class CrashTorture {
             }
             errors.add("the torture could not go on: " + e.getMessage());
         } finally {
-            if (server != null) {
-                server.close();
-            }
+            servers.forEach(ServerProcess::close);
         }
         TortureReport report = new TortureReport(options.seed(), trials, List.copyOf(errors));
         boolean keep = !report.passed() && !trials.isEmpty(); // a hub that was tortured and failed is evidence
@@ -155,7 +167,15 @@ public final class CrashTorture {
     }
 
     private List<String> serverArgs(int port) {
-        return List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "-p", work.resolve("hub").toString());
+        return hubArgs("--host", "127.0.0.1", "--port", Integer.toString(port));
+    }
+
+    /** plasmidctl's arguments, after the hub's: a temporary MapDB hub, or the PostgreSQL URL. */
+    private List<String> hubArgs(String... args) {
+        List<String> all = new ArrayList<>(options.jdbcUrl() == null ? List.of("-p", work.resolve("hub").toString())
+                : List.of("--jdbc-url", options.jdbcUrl()));
+        all.addAll(List.of(args));
+        return all;
     }
 
     private TortureReport.Trial trial(int number, long runMillis) throws IOException, InterruptedException {
@@ -165,13 +185,16 @@ public final class CrashTorture {
         DeviceThreads running = DeviceThreads.start(devices);
         Thread.sleep(runMillis);
         running.killed();
-        server.kill();
+        int victim = number % servers.size(); // on PostgreSQL the nodes take turns; the other serves on
+        ServerProcess killed = servers.get(victim);
+        killed.kill();
         trialErrors.addAll(running.join(Duration.ofSeconds(60)));
         int inDoubt = (int) devices.stream().filter(TortureDevice::inDoubt).count();
 
-        int port = server.port();
-        server = ServerProcess.start(options.jar(), work, SERVER_JVM, serverArgs(port), START_TIMEOUT);
-        long restartMillis = server.startMillis();
+        ServerProcess restarted = ServerProcess.start(options.jar(), work, SERVER_JVM, serverArgs(killed.port()),
+                START_TIMEOUT);
+        servers.set(victim, restarted);
+        long restartMillis = restarted.startMillis();
 
         TortureAudit.Result audit = audit();
         int diverged = 0;
@@ -193,7 +216,7 @@ public final class CrashTorture {
 
     /** Pulls the whole log through the restarted server and checks it against every acknowledgement. */
     private TortureAudit.Result audit() {
-        SyncClient.Response all = admin.pull(DB, 1, 0, 0);
+        SyncClient.Response all = admin.pull(db, 1, 0, 0);
         if (all.status() != 200 || !all.body().has("updates")) {
             throw new UncheckedIOException(new IOException("the full pull failed: HTTP " + all.status() + " " + all.body()));
         }
@@ -216,7 +239,7 @@ public final class CrashTorture {
         for (TortureDevice d : devices) {
             d.pull();
         }
-        SyncClient.Response clone = admin.cloneDatabase(DB);
+        SyncClient.Response clone = admin.cloneDatabase(db);
         if (clone.status() != 200) {
             throw new UncheckedIOException(new IOException("clone failed: HTTP " + clone.status() + " " + clone.body()));
         }

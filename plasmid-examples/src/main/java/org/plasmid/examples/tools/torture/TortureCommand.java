@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.cli.ManifestVersion;
-import org.plasmid.examples.tools.DurationConverter;
+import org.plasmid.examples.cli.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,6 +63,12 @@ final class TortureCommand implements Callable<Integer> {
                     + "jar this tool runs from)")
     Path jar;
 
+    @Option(names = "--jdbc-url", paramLabel = "URL",
+            description = "torture two nodes on PostgreSQL instead (plasmidctl --jdbc-url URL; the password in "
+                    + "PLASMID_DB_PASSWORD): devices spread over both, one node killed in each trial, in turn; the "
+                    + "devices use a new database each run")
+    String jdbcUrl;
+
     private final PrintStream out;
 
     /** @param out where the table goes */
@@ -76,7 +82,7 @@ final class TortureCommand implements Callable<Integer> {
                 Cli.inRange(spec, "--devices", devices, 1, 64),
                 seed != null ? seed : new SecureRandom().nextLong(),
                 DurationConverter.inRange(spec, "--max-run", maxRun, Duration.ofMillis(200), Duration.ofMinutes(10)),
-                jar != null ? jar : defaultJar());
+                jar != null ? jar : defaultJar(), jdbcUrl);
         return CrashTorture.run(options, out).passed() ? Cli.OK : Cli.FAILED;
     }
 

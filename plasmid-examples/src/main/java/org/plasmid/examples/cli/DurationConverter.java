@@ -1,4 +1,4 @@
-package org.plasmid.examples.tools;
+package org.plasmid.examples.cli;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -131,9 +131,17 @@ import org.plasmid.core.PlasmidHub;
  * {@link HttpServletRequest#getRemoteAddr()}: behind a reverse proxy, have the container report the
  * client's address (Jetty: {@code ForwardedRequestCustomizer}), or all clients share the proxy's limit.
  *
+ * <h2>Health, metrics, request ids</h2>
+ * {@code GET {mount}/health/live} and {@code GET {mount}/health/ready} are answered without credentials
+ * ({@code {"status": "up" | "down", "checks": {...}}}; ready is 503 while storage does not answer within
+ * {@link PlasmidServletOptions#readyTimeout()} or the servlet is stopping). {@link PlasmidServletMetrics}
+ * binds the servlet's meters to a Micrometer registry (an optional dependency). Every request has an id
+ * ({@value #REQUEST_ID_ATTRIBUTE}), echoed in {@code X-Request-Id}, in JSON error bodies and in the log.
+ *
  * <h2>Logging</h2>
  * One access-log line per request at INFO on the SLF4J logger {@code org.plasmid.servlet.RequestLog}
- * (method, path, status, bytes, access token; never a secret); server faults at ERROR and the start of
+ * (method, path, status, bytes, access token, request id; never a secret), unless
+ * {@link PlasmidServletOptions#requestLog()} is off; server faults at ERROR and the start of
  * an authentication block at WARN on {@code org.plasmid.servlet.PlasmidServlet} (naming the address, and
  * the access token only if it is an account).
  */

@@ -43,6 +43,7 @@ public final class PlasmidHub implements AutoCloseable {
     private final Accounts accounts;
     private final ChangeNotifier notifier = new ChangeNotifier();
     private final Subscription watch;
+    private volatile HubObserver observer = HubObserver.NONE;
     private volatile boolean closed;
 
     private PlasmidHub(Builder b) {
@@ -350,6 +351,21 @@ public final class PlasmidHub implements AutoCloseable {
         return new ClientSession(this, access);
     }
 
+    /**
+     * Asks storage one cheap question that it can answer only if it works (a credential lookup): what a
+     * readiness check calls. It returns normally or throws; it changes nothing.
+     *
+     * @throws PlasmidException {@link PlasmidException.Reason#CLOSED} if the hub is closed,
+     *     {@link PlasmidException.Reason#STORAGE} if storage fails
+     */
+    public void probe() {
+        checkOpen();
+        storage(() -> storage.credential(PROBE_ACCESS));
+    }
+
+    /** The account the probe looks up; no account can have this name (accounts never start with '.'). */
+    private static final String PROBE_ACCESS = ".plasmid-probe";
+
     /** Closes the hub: waiters are told, and an adopted storage is closed. Idempotent. */
     @Override
     public void close() {
@@ -410,7 +426,9 @@ public final class PlasmidHub implements AutoCloseable {
             throw PlasmidException.invalid("push_id must be 1-256 characters");
         }
         List<Write> writes = toWrites(changes);
-        return storage(() -> {
+        HubObserver obs = observer;
+        long start = obs == HubObserver.NONE ? 0 : System.nanoTime();
+        PushResult result = storage(() -> {
             if (pushId != null) {
                 Optional<AppendResult> seen = storage.findPush(database, pushId);
                 if (seen.isPresent()) {
@@ -443,6 +461,16 @@ public final class PlasmidHub implements AutoCloseable {
                 }
             }
         });
+        if (obs != HubObserver.NONE) {
+            long bytes = 0;
+            if (result.status() == PushResult.Status.ACCEPTED) {
+                for (Write w : writes) {
+                    bytes += w.storedSize();
+                }
+            }
+            obs.pushed(result.status(), changes.size(), bytes, System.nanoTime() - start);
+        }
+        return result;
     }
 
     /**
@@ -485,7 +513,10 @@ public final class PlasmidHub implements AutoCloseable {
         if (limit < 0) {
             throw PlasmidException.invalid("limit must not be negative");
         }
-        long[] state = new long[3]; // count, last revision returned, more (0/1)
+        HubObserver obs = observer;
+        boolean observed = obs != HubObserver.NONE;
+        long start = observed ? System.nanoTime() : 0;
+        long[] state = new long[4]; // count, last revision returned, more (0/1), bytes (when observed)
         long head = storage(() -> storage.readChanges(database, since, (store, key, revision, value) -> {
             if (limit > 0 && state[0] >= limit && revision != state[1]) {
                 state[2] = 1;
@@ -497,16 +528,65 @@ public final class PlasmidHub implements AutoCloseable {
             }
             state[0]++;
             state[1] = revision;
+            if (observed) {
+                state[3] += Write.sizeOf(store, key, value == null ? 0 : value.length);
+            }
             return true;
         }));
         boolean more = state[2] == 1;
         long until = more ? state[1] : head;
+        if (observed) {
+            obs.pulled(state[0], state[3], System.nanoTime() - start, false);
+        }
         return new PullResult(since, until, more, state[0]);
     }
 
     long cloneOf(String database, EntryVisitor visitor) {
-        return storage(() -> storage.readState(database, (store, key, revision, value) ->
-                visitor.visit(new Change(store, key, revision, JsonValue.stored(value)))));
+        HubObserver obs = observer;
+        if (obs == HubObserver.NONE) {
+            return storage(() -> storage.readState(database, (store, key, revision, value) ->
+                    visitor.visit(new Change(store, key, revision, JsonValue.stored(value)))));
+        }
+        long start = System.nanoTime();
+        long[] counted = new long[2]; // entries, bytes
+        long revision = storage(() -> storage.readState(database, (store, key, rev, value) -> {
+            counted[0]++;
+            counted[1] += Write.sizeOf(store, key, value.length);
+            return visitor.visit(new Change(store, key, rev, JsonValue.stored(value)));
+        }));
+        obs.pulled(counted[0], counted[1], System.nanoTime() - start, true);
+        return revision;
+    }
+
+    /**
+     * Starts telling {@code added} what the engine does, besides those told already; with the MapDB
+     * storage, of its journal's syncs too.
+     */
+    synchronized void observe(HubObserver added) {
+        HubObserver before = observer;
+        observer = HubObserver.both(before, added);
+        if (before == HubObserver.NONE && storage instanceof MapDbStorage mapdb) {
+            mapdb.syncListener((nanos, records) -> observer.synced(nanos, records));
+        }
+    }
+
+    /**
+     * Totals over every database, for monitoring: it lists the databases and asks each its stored size,
+     * so it costs in proportion to their number.
+     *
+     * @return {databases, stored bytes}
+     * @throws PlasmidException {@link PlasmidException.Reason#STORAGE} if storage fails
+     */
+    long[] totals() {
+        return storage(() -> {
+            List<String> names = new ArrayList<>();
+            storage.listDatabases(names::add);
+            long bytes = 0;
+            for (String name : names) {
+                bytes += Math.max(0, storage.storedBytes(name));
+            }
+            return new long[] {names.size(), bytes};
+        });
     }
 
     Authority authority() {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.plasmid.examples.tools.ServerProcess;
@@ -58,7 +59,14 @@ public final class CtlJar {
 
     /** Runs an admin command to completion. */
     public static Result run(Path workDir, String... args) throws Exception {
-        Process p = command(workDir, args).start();
+        return run(Map.of(), workDir, args);
+    }
+
+    /** Runs plasmidctl to completion with variables added to its environment. */
+    public static Result run(Map<String, String> environment, Path workDir, String... args) throws Exception {
+        ProcessBuilder builder = command(workDir, args);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         p.getOutputStream().close();
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
@@ -81,9 +89,14 @@ public final class CtlJar {
 
     /** Starts the server and waits until it logs that it is serving. */
     public static Server serve(Path workDir, String... args) throws Exception {
+        return serve(Map.of(), workDir, args);
+    }
+
+    /** Starts the server with variables added to its environment, and waits until it logs that it is serving. */
+    public static Server serve(Map<String, String> environment, Path workDir, String... args) throws Exception {
         try {
             return new Server(ServerProcess.start(jar(), workDir, List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"),
-                    List.of(args), Duration.ofSeconds(TIMEOUT_SECONDS)));
+                    List.of(args), Duration.ofSeconds(TIMEOUT_SECONDS), environment));
         } catch (IOException e) {
             throw new AssertionError("plasmidctl did not start serving: " + e.getMessage(), e);
         }

@@ -194,7 +194,7 @@ final class AsyncBody implements ReadListener, AsyncListener {
     @Override
     public void onComplete(AsyncEvent event) {
         end(); // if the container ended the request without telling the reader
-        RequestLog.log(exchange);
+        exchange.finished();
     }
 
     @Override

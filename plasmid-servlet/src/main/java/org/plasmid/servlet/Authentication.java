@@ -26,13 +26,15 @@ final class Authentication {
 
     private final PlasmidHub hub;
     private final PlasmidServletOptions options;
+    private final ServletObserver observer;
     private final AuthThrottle throttle;
     private final byte[] flightKey = new byte[32];
     private final ConcurrentHashMap<String, CompletableFuture<ClientSession>> inFlight = new ConcurrentHashMap<>();
 
-    Authentication(PlasmidHub hub, PlasmidServletOptions options) {
+    Authentication(PlasmidHub hub, PlasmidServletOptions options, ServletObserver observer) {
         this.hub = hub;
         this.options = options;
+        this.observer = observer;
         this.throttle = AuthThrottle.of(options);
         new SecureRandom().nextBytes(flightKey);
     }
@@ -46,6 +48,21 @@ final class Authentication {
      * @throws RequestException 401 for missing or wrong credentials, 429 when throttled
      */
     ClientSession check(Exchange ex) throws RequestException {
+        try {
+            ClientSession session = checkCredentials(ex);
+            observer.authenticated(ServletObserver.Authenticated.SUCCESS);
+            return session;
+        } catch (RequestException e) {
+            if (e.answer().status() == 429) {
+                observer.authenticated(ServletObserver.Authenticated.THROTTLED);
+            } else if (ex.request().getHeader("Authorization") != null) {
+                observer.authenticated(ServletObserver.Authenticated.FAILURE);
+            } // a request without credentials was not an attempt
+            throw e;
+        }
+    }
+
+    private ClientSession checkCredentials(Exchange ex) throws RequestException {
         Optional<BasicCredentials> credentials = BasicCredentials.parse(ex.request().getHeader("Authorization"));
         if (credentials.isEmpty()) {
             throw new RequestException(Answers.unauthorized());

@@ -9,20 +9,67 @@ import java.util.Map;
 
 /**
  * One request and its response: sets the headers every response carries, counts the body bytes sent,
- * and remembers the authenticated access token for the request log.
+ * remembers the authenticated access token for the request log, carries the request's id (echoed in the
+ * {@code X-Request-Id} header and in error bodies), and tells the servlet's observer how it ended.
  */
 final class Exchange {
     static final String CONTENT_TYPE = "application/json; charset=utf-8";
+    private static final byte[] REQUEST_ID_FIELD = ",\"request_id\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final HttpServletRequest request;
     private final HttpServletResponse response;
+    private final ServletObserver observer;
+    private final boolean log;
+    private final String requestId;
     private final long startNanos = System.nanoTime();
     private CountingStream out;
     private String access;
+    private boolean push;
 
-    Exchange(HttpServletRequest request, HttpServletResponse response) {
+    /**
+     * @param request the request
+     * @param response its response; the request id header is set at once
+     * @param observer the servlet's observer
+     * @param log whether to write an access-log line when the request ends
+     */
+    Exchange(HttpServletRequest request, HttpServletResponse response, ServletObserver observer, boolean log) {
         this.request = request;
         this.response = response;
+        this.observer = observer;
+        this.log = log;
+        this.requestId = RequestIds.of(request);
+        response.setHeader(RequestIds.HEADER, requestId);
+    }
+
+    /** For tests of what does not look at the id, the observer or the log. */
+    Exchange(HttpServletRequest request, HttpServletResponse response) {
+        this(request, response, ServletObserver.NONE, false);
+    }
+
+    ServletObserver observer() {
+        return observer;
+    }
+
+    String requestId() {
+        return requestId;
+    }
+
+    /** The request is a push: a 4xx answer counts as a refused push. */
+    void isPush() {
+        push = true;
+    }
+
+    /** The request has been answered: tells the observer what it must know, and logs it. */
+    void finished() {
+        if (push) {
+            int status = response.getStatus();
+            if (status >= 400 && status < 500) {
+                observer.pushRefused();
+            }
+        }
+        if (log) {
+            RequestLog.log(this);
+        }
     }
 
     HttpServletRequest request() {
@@ -36,6 +83,7 @@ final class Exchange {
     /** @param access the token the request authenticated as, for the log */
     void authenticated(String access) {
         this.access = access;
+        request.setAttribute(PlasmidServlet.ACCESS_ATTRIBUTE, access);
     }
 
     String access() {
@@ -67,9 +115,21 @@ final class Exchange {
             response.setHeader(h.getKey(), h.getValue());
         }
         response.setContentType(CONTENT_TYPE);
-        response.setContentLength(answer.body().length);
+        byte[] body = answer.body();
         OutputStream o = body();
-        o.write(answer.body());
+        if (answer.status() >= 400 && body.length > 2 && body[body.length - 1] == '}') {
+            // (ext) error bodies name the request, so that a user's report can be found in the log
+            byte[] id = requestId.getBytes(java.nio.charset.StandardCharsets.US_ASCII); // RequestIds.sane: no escaping
+            response.setContentLength(body.length + REQUEST_ID_FIELD.length + id.length + 1);
+            o.write(body, 0, body.length - 1);
+            o.write(REQUEST_ID_FIELD);
+            o.write(id);
+            o.write('"');
+            o.write('}');
+        } else {
+            response.setContentLength(body.length);
+            o.write(body);
+        }
         o.flush();
     }
 

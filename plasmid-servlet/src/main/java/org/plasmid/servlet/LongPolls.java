@@ -104,7 +104,7 @@ final class LongPolls {
             change.complete(-1L); // wakeAll ran while this poll was being set up
         }
         if (!exchange.request().isAsyncSupported()) {
-            waitBlocking(change);
+            waitBlocking(exchange, change);
             return false;
         }
         AsyncContext async;
@@ -118,6 +118,7 @@ final class LongPolls {
         AtomicBoolean answered = new AtomicBoolean();
         Runnable answerNow = () -> {
             if (answered.compareAndSet(false, true)) {
+                exchange.observer().pollEnded(endOf(change));
                 try {
                     Responder.run(exchange, answer);
                 } catch (IOException e) {
@@ -131,7 +132,7 @@ final class LongPolls {
             @Override
             public void onComplete(AsyncEvent event) {
                 release(change);
-                RequestLog.log(exchange);
+                exchange.finished();
             }
 
             @Override
@@ -173,7 +174,17 @@ final class LongPolls {
         }
     }
 
-    private void waitBlocking(CompletableFuture<Long> change) {
+    /** A wait that completed with a revision ended by a push; anything else (-1, cancelled, failed) timed out. */
+    private static ServletObserver.PollEnd endOf(CompletableFuture<Long> change) {
+        try {
+            Long revision = change.getNow(-1L);
+            return revision != null && revision >= 0 ? ServletObserver.PollEnd.PUSH : ServletObserver.PollEnd.TIMEOUT;
+        } catch (CancellationException | CompletionException e) {
+            return ServletObserver.PollEnd.TIMEOUT;
+        }
+    }
+
+    private void waitBlocking(Exchange exchange, CompletableFuture<Long> change) {
         if (warnedBlocking.compareAndSet(false, true)) {
             LOG.warn("PlasmidServlet is registered without async support: long-polls hold a thread each. "
                     + "Register it with asyncSupported=true (<async-supported>true</async-supported>).");
@@ -183,6 +194,7 @@ final class LongPolls {
         } catch (CancellationException | CompletionException e) {
             // the hub closed or the wait was ended: the pull that follows says what there is
         } finally {
+            exchange.observer().pollEnded(endOf(change));
             release(change);
         }
     }

@@ -73,6 +73,17 @@ final class Option<T> {
                 (n, v) -> inRange(n, v, min, max, Long.MAX_VALUE), doc);
     }
 
+    /** A yes/no setting; the init-param is {@code true} or {@code false}. */
+    static Option<Boolean> bool(String name, String param, boolean defaultValue, String doc) {
+        return of(name, param, defaultValue, text -> {
+            if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+                return Boolean.valueOf(text);
+            }
+            throw new IllegalArgumentException("must be true or false, got '"
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
+        }, (n, v) -> Objects.requireNonNull(v, n), doc);
+    }
+
     /** A duration from {@code min} to {@code max}; the init-param is a whole number of seconds. */
     static Option<Duration> seconds(String name, String param, Duration defaultValue, Duration min, Duration max,
             String doc) {

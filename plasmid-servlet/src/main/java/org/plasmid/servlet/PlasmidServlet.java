@@ -100,6 +100,13 @@ import org.plasmid.core.PlasmidHub;
  *       <td>{@value PlasmidServletOptions#DEFAULT_OUT_OF_DATE_UPDATES_BYTES}</td>
  *       <td>{@link PlasmidServletOptions.Builder#outOfDateUpdatesBytes the missed changes an outofdate answer
  *       carries} (0: none)</td></tr>
+ *   <tr><td>{@code ready-timeout-seconds}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_READY_TIMEOUT_SECONDS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#readyTimeout how long storage may take to answer a readiness
+ *       check} (503 beyond)</td></tr>
+ *   <tr><td>{@code request-log}</td><td>{@code true}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#requestLog whether the servlet writes an access-log line per
+ *       request}</td></tr>
  * </table>
  * A request body that arrives slower than its minimum rate once the grace period is over, or not whole
  * by its deadline, is answered 408 with {@code {"error", "reason": "timeout"}} and
@@ -124,9 +131,17 @@ import org.plasmid.core.PlasmidHub;
  * {@link HttpServletRequest#getRemoteAddr()}: behind a reverse proxy, have the container report the
  * client's address (Jetty: {@code ForwardedRequestCustomizer}), or all clients share the proxy's limit.
  *
+ * <h2>Health, metrics, request ids</h2>
+ * {@code GET {mount}/health/live} and {@code GET {mount}/health/ready} are answered without credentials
+ * ({@code {"status": "up" | "down", "checks": {...}}}; ready is 503 while storage does not answer within
+ * {@link PlasmidServletOptions#readyTimeout()} or the servlet is stopping). {@link PlasmidServletMetrics}
+ * binds the servlet's meters to a Micrometer registry (an optional dependency). Every request has an id
+ * ({@value #REQUEST_ID_ATTRIBUTE}), echoed in {@code X-Request-Id}, in JSON error bodies and in the log.
+ *
  * <h2>Logging</h2>
  * One access-log line per request at INFO on the SLF4J logger {@code org.plasmid.servlet.RequestLog}
- * (method, path, status, bytes, access token; never a secret); server faults at ERROR and the start of
+ * (method, path, status, bytes, access token, request id; never a secret), unless
+ * {@link PlasmidServletOptions#requestLog()} is off; server faults at ERROR and the start of
  * an authentication block at WARN on {@code org.plasmid.servlet.PlasmidServlet} (naming the address, and
  * the access token only if it is an account).
  */
@@ -157,6 +172,19 @@ public class PlasmidServlet extends HttpServlet {
     /** Init-param of {@link PlasmidServletOptions.Builder#authFailureWindow}. */
     public static final String AUTH_FAILURE_WINDOW_SECONDS_PARAM = PlasmidServletOptions.AUTH_FAILURE_WINDOW.param();
 
+    /**
+     * The request attribute holding a request's id: a container or filter that assigns ids sets it before
+     * the servlet runs and the servlet uses that id; otherwise the servlet sets it (from a sane
+     * {@code X-Request-Id} the client sent, or a new id), so that the container's access log can show it.
+     */
+    public static final String REQUEST_ID_ATTRIBUTE = "org.plasmid.requestId";
+
+    /**
+     * The request attribute the servlet sets to the access token a request authenticated as (never a
+     * secret), so that the container's access log can show who it was.
+     */
+    public static final String ACCESS_ATTRIBUTE = "org.plasmid.access";
+
     /** The name of the servlet's timer thread starts with this, followed by the servlet's name. */
     static final String TIMER_THREAD_PREFIX = "plasmid-timer-";
 
@@ -171,6 +199,9 @@ public class PlasmidServlet extends HttpServlet {
     private transient Endpoints endpoints;
     private transient Authentication authentication;
     private transient PlasmidServletOptions options;
+    private transient Health health;
+    private final transient ServletObserver.Slot observers = new ServletObserver.Slot();
+    private transient volatile boolean stopping;
 
     /** For web.xml: the hub comes from a ServletContext attribute, the options from init-params. */
     public PlasmidServlet() {
@@ -210,11 +241,17 @@ public class PlasmidServlet extends HttpServlet {
         hub = givenHub != null ? givenHub : hubFromContext();
         options = givenOptions != null ? givenOptions : InitParams.options(getServletConfig());
         cors = new Cors(options.corsAllowedOrigins());
-        authentication = new Authentication(hub, options);
+        authentication = new Authentication(hub, options, observers);
         timer = newTimer(getServletName());
         polls = new LongPolls(options, timer);
         intake = new BodyIntake(options, timer);
         endpoints = new Endpoints(options, polls, intake);
+        health = new Health(hub, options.readyTimeout(), () -> stopping, getServletName());
+    }
+
+    /** Tells {@code observer} what this servlet does from now on (see {@link PlasmidServletMetrics}). */
+    void observe(ServletObserver observer) {
+        observers.add(observer);
     }
 
     private PlasmidHub hubFromContext() throws ServletException {
@@ -249,6 +286,9 @@ public class PlasmidServlet extends HttpServlet {
     @Override
     public void destroy() {
         answerHeldPolls();
+        if (health != null) {
+            health.close();
+        }
         if (timer != null) {
             timer.shutdownNow();
             try {
@@ -274,6 +314,7 @@ public class PlasmidServlet extends HttpServlet {
      * themselves. Harmless to call more than once.
      */
     public void answerHeldPolls() {
+        stopping = true; // not ready any more: a load balancer stops sending clients here
         if (polls != null) {
             polls.wakeAll();
         }
@@ -281,12 +322,17 @@ public class PlasmidServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Exchange ex = new Exchange(req, resp);
+        Exchange ex = new Exchange(req, resp, observers, options.requestLog());
         boolean async = false;
         try {
             resp.setHeader("Cache-Control", "no-store");
+            String path = path(req);
+            if (HEALTH_LIVE.equals(path) || HEALTH_READY.equals(path)) {
+                health(ex, path);
+                return;
+            }
             boolean corsAllowed = cors.decorate(req, resp);
-            Route.Match match = Route.match(req.getMethod(), path(req));
+            Route.Match match = Route.match(req.getMethod(), path);
             if (!match.pathKnown()) {
                 ex.send(Answers.notFound("no such endpoint: see PROTOCOL.md for the v1 API"));
             } else if (req.getMethod().equals("OPTIONS")) {
@@ -294,18 +340,39 @@ public class PlasmidServlet extends HttpServlet {
             } else if (match.route() == null) {
                 ex.send(Answers.methodNotAllowed(match.allowedMethods()));
             } else {
+                if (match.route().endpoint() == Route.Endpoint.PUSH) {
+                    ex.isPush();
+                }
                 async = Responder.run(ex, () -> endpoints.serve(ex, authentication.check(ex), match.route()));
             }
         } finally {
             if (!async) {
-                RequestLog.log(ex);
+                ex.finished();
             }
+        }
+    }
+
+    /** The liveness check's path under the servlet: answered without credentials. */
+    static final String HEALTH_LIVE = "/health/live";
+    /** The readiness check's path under the servlet: answered without credentials. */
+    static final String HEALTH_READY = "/health/ready";
+
+    /** {@code GET health/live} and {@code GET health/ready}, without credentials ({@link Health}). */
+    private void health(Exchange ex, String path) throws IOException {
+        String method = ex.request().getMethod();
+        if (method.equals("GET") || method.equals("HEAD")) {
+            ex.send(path.equals(HEALTH_LIVE) ? health.live() : health.ready());
+        } else if (method.equals("OPTIONS")) {
+            options(ex, List.of("GET", "HEAD"), false);
+        } else {
+            ex.send(Answers.methodNotAllowed(List.of("GET", "HEAD")));
         }
     }
 
     /** @return how many long-polls this servlet holds right now (for tests and monitoring) */
     int heldPolls() {
-        return polls.held();
+        LongPolls p = polls;
+        return p == null ? 0 : p.held();
     }
 
     /** @return how many request bodies are being read asynchronously right now (for tests and monitoring) */

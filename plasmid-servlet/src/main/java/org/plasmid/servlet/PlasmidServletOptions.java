@@ -140,6 +140,15 @@ public final class PlasmidServletOptions {
             "outofdate-updates-bytes", DEFAULT_OUT_OF_DATE_UPDATES_BYTES, 0, Integer.MAX_VALUE,
             "the most bytes of missed changes an outofdate answer carries (0: none; the client pulls)");
 
+    /** Default of {@link Builder#readyTimeout}, in seconds: {@value}. */
+    public static final int DEFAULT_READY_TIMEOUT_SECONDS = 2;
+    static final Option<Duration> READY_TIMEOUT = Option.seconds("readyTimeout", "ready-timeout-seconds",
+            Duration.ofSeconds(DEFAULT_READY_TIMEOUT_SECONDS), Duration.ofSeconds(1), Duration.ofSeconds(60),
+            "how long storage may take to answer a readiness check (health/ready), in seconds; longer is 503");
+
+    static final Option<Boolean> REQUEST_LOG = Option.bool("requestLog", "request-log", true,
+            "whether the servlet writes one access-log line per request (off when the container logs them)");
+
     /** Every option, in the order toString lists them. */
     static final List<Option<?>> ALL = List.of(
             MAX_BODY_BYTES, MAX_VALUE_BYTES, MAX_OBJECTS_PER_PUSH, MAX_DEPTH,
@@ -147,7 +156,7 @@ public final class PlasmidServletOptions {
             MAX_HELD_POLLS, MAX_HELD_POLLS_PER_ACCESS, MAX_HELD_POLLS_PER_ADDRESS, MAX_WAIT,
             CORS_ALLOWED_ORIGINS,
             MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW,
-            MAX_GUESTS_PER_ADDRESS, GUEST_WINDOW, OUT_OF_DATE_UPDATES_BYTES);
+            MAX_GUESTS_PER_ADDRESS, GUEST_WINDOW, OUT_OF_DATE_UPDATES_BYTES, READY_TIMEOUT, REQUEST_LOG);
 
     private static final PlasmidServletOptions DEFAULTS = builder().build();
 
@@ -272,6 +281,16 @@ public final class PlasmidServletOptions {
      */
     public int outOfDateUpdatesBytes() {
         return get(OUT_OF_DATE_UPDATES_BYTES);
+    }
+
+    /** @return how long storage may take to answer a readiness check before the servlet reports itself not ready */
+    public Duration readyTimeout() {
+        return get(READY_TIMEOUT);
+    }
+
+    /** @return whether the servlet writes its own access-log line per request */
+    public boolean requestLog() {
+        return get(REQUEST_LOG);
     }
 
     @Override
@@ -547,6 +566,35 @@ public final class PlasmidServletOptions {
          */
         public Builder outOfDateUpdatesBytes(int bytes) {
             return set(OUT_OF_DATE_UPDATES_BYTES, bytes);
+        }
+
+        /**
+         * The readiness check ({@code GET {mount}/health/ready}) asks storage one cheap question
+         * ({@link org.plasmid.core.PlasmidHub#probe()}); if no answer comes within this bound, the servlet
+         * reports itself not ready (503), so a load balancer sends its clients elsewhere.
+         *
+         * @param timeout from 1 second to 60 seconds (default
+         *     {@value PlasmidServletOptions#DEFAULT_READY_TIMEOUT_SECONDS} seconds)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is out of range
+         * @throws IllegalStateException if already set
+         */
+        public Builder readyTimeout(Duration timeout) {
+            return set(READY_TIMEOUT, timeout);
+        }
+
+        /**
+         * The servlet writes one access-log line per request at INFO on the SLF4J logger
+         * {@code org.plasmid.servlet.RequestLog}, with its request id. Turn it off when the container
+         * writes an access log of its own (plasmidctl does: Jetty's, asynchronous), so that no request is
+         * logged twice.
+         *
+         * @param enabled whether to log (default {@code true})
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
+        public Builder requestLog(boolean enabled) {
+            return set(REQUEST_LOG, enabled);
         }
 
         /**

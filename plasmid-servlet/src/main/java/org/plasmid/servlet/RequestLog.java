@@ -11,11 +11,14 @@ import org.slf4j.LoggerFactory;
  * the shape of a classic access log:
  *
  * <pre>
- * 127.0.0.1 - alice [27/Nov/2026:10:15:32 +0000] "GET /app/sync/v1/d/notes/update/4?wait=30 HTTP/1.1" 200 512 31ms
+ * 127.0.0.1 - alice [27/Nov/2026:10:15:32 +0000] "GET /app/sync/v1/d/notes/update/4?wait=30 HTTP/1.1" 200 512 31ms 5f3a9c01d2-1a3
  * </pre>
  *
  * The user field is the authenticated access token ({@code -} when the request did not authenticate);
- * secrets and the {@code Authorization} header are never logged.
+ * the last field is the request's id ({@code X-Request-Id}); secrets and the {@code Authorization} header
+ * are never logged. The line is written on the thread that finishes the request: an SLF4J backend that
+ * writes asynchronously (logback's {@code AsyncAppender}, say) keeps it off the request's time, or turn
+ * it off ({@link PlasmidServletOptions.Builder#requestLog}) when the container logs requests itself.
  */
 final class RequestLog {
     private static final Logger LOG = LoggerFactory.getLogger(RequestLog.class);
@@ -33,10 +36,10 @@ final class RequestLog {
         var req = exchange.request();
         String query = req.getQueryString();
         String target = req.getRequestURI() + (query == null ? "" : "?" + query);
-        LOG.info("{} - {} [{}] \"{} {} {}\" {} {} {}ms", req.getRemoteAddr(),
+        LOG.info("{} - {} [{}] \"{} {} {}\" {} {} {}ms {}", req.getRemoteAddr(),
                 exchange.access() == null ? "-" : exchange.access(), TIME.format(ZonedDateTime.now()),
                 req.getMethod(), clean(target), req.getProtocol(), exchange.response().getStatus(),
-                exchange.bytesSent(), exchange.elapsedMillis());
+                exchange.bytesSent(), exchange.elapsedMillis(), exchange.requestId());
     }
 
     /** Keeps a log line one line: control characters and quotes in a request target are escaped. */

@@ -42,13 +42,15 @@ final class Responder {
         } catch (PlasmidException e) {
             switch (e.reason()) {
                 case STORAGE:
-                    LOG.error("{} {}: storage failed", exchange.request().getMethod(),
-                            exchange.request().getRequestURI(), e);
+                    exchange.observer().storageFault();
+                    LOG.error("{} {} ({}): storage failed", exchange.request().getMethod(),
+                            exchange.request().getRequestURI(), exchange.requestId(), e);
                     break;
                 case CLOSED:
                 case HUB_IN_USE:
-                    LOG.warn("{} {}: the hub cannot serve the request: {}", exchange.request().getMethod(),
-                            exchange.request().getRequestURI(), e.getMessage());
+                    exchange.observer().storageFault();
+                    LOG.warn("{} {} ({}): the hub cannot serve the request: {}", exchange.request().getMethod(),
+                            exchange.request().getRequestURI(), exchange.requestId(), e.getMessage());
                     break;
                 default:
             }
@@ -56,7 +58,8 @@ final class Responder {
         } catch (UncheckedIOException e) {
             throw e.getCause(); // writing the answer failed (the client went away): nothing left to tell it
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", exchange.request().getMethod(), exchange.request().getRequestURI(), e);
+            LOG.error("{} {} ({}) failed", exchange.request().getMethod(), exchange.request().getRequestURI(),
+                    exchange.requestId(), e);
             send(exchange, Answers.serverError(), e);
         }
         return false;

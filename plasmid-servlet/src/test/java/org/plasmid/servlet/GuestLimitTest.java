@@ -69,7 +69,7 @@ class GuestLimitTest {
         assertEquals(429, r.status(), r.toString());
         long retryAfter = Long.parseLong(r.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= maxSeconds, r.toString());
-        assertEquals(List.of("error", "reason"), List.copyOf(json(r).keySet()), r.toString());
+        assertEquals(List.of("error", "reason", "request_id"), List.copyOf(json(r).keySet()), r.toString());
         assertEquals("throttled", json(r).get("reason"));
         assertTrue(r.header("Content-Type").startsWith("application/json"), r.toString());
     }

@@ -130,6 +130,8 @@ class PlasmidServletOptionsTest {
         params.put("guests-per-address", "13");
         params.put("guest-window-seconds", "600");
         params.put("outofdate-updates-bytes", "0");
+        params.put("ready-timeout-seconds", "4");
+        params.put("request-log", "false");
         assertEquals(PlasmidServletOptions.ALL.size(), params.size(), "a test value for every option");
         PlasmidServletOptions o = InitParams.options(config(params));
         assertEquals(5000, o.maxBodyBytes());
@@ -150,6 +152,8 @@ class PlasmidServletOptionsTest {
         assertEquals(13, o.maxGuestsPerAddress());
         assertEquals(Duration.ofMinutes(10), o.guestWindow());
         assertEquals(0, o.outOfDateUpdatesBytes());
+        assertEquals(Duration.ofSeconds(4), o.readyTimeout());
+        assertEquals(false, o.requestLog());
     }
 
     @Test

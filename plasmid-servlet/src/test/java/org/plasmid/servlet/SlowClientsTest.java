@@ -112,7 +112,8 @@ class SlowClientsTest {
         assertEquals(408, r.status(), r.toString());
         assertEquals("close", r.header("Connection"), r.toString());
         assertTrue(r.header("Content-Type").startsWith("application/json"), r.toString());
-        assertEquals(List.of("error", "reason"), List.copyOf(TestJson.object(r.text()).keySet()), r.toString());
+        assertEquals(List.of("error", "reason", "request_id"), List.copyOf(TestJson.object(r.text()).keySet()),
+                r.toString());
         assertEquals("timeout", TestJson.object(r.text()).get("reason"));
     }
 

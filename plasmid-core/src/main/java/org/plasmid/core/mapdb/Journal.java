@@ -63,6 +63,10 @@ final class Journal implements AutoCloseable {
     private long currentBase;
     private volatile long written;
     private volatile long durable;
+    /** Records written and made durable, for the group-commit size told to the listener. */
+    private volatile long recordsWritten;
+    private long recordsDurable;
+    private volatile MapDbStorage.SyncListener listener;
     private volatile Throwable failure;
     private volatile boolean closed;
 
@@ -233,6 +237,7 @@ final class Journal implements AutoCloseable {
                     current.write(buf);
                 }
                 written += 8 + payload.length;
+                recordsWritten++;
                 return written;
             } catch (IOException | RuntimeException e) {
                 fail(e);
@@ -309,10 +314,18 @@ final class Journal implements AutoCloseable {
             }
             synchronized (syncLock) {
                 if (!closed && failure == null) {
+                    long records = recordsWritten; // read first: at most the records below target
                     long target = written;
+                    MapDbStorage.SyncListener l = listener;
+                    long start = l == null ? 0 : System.nanoTime();
                     try {
                         current.force(false);
                         durable = target;
+                        if (l != null) {
+                            l.synced(System.nanoTime() - start,
+                                    (int) Math.min(Integer.MAX_VALUE, records - recordsDurable));
+                        }
+                        recordsDurable = records;
                     } catch (IOException | RuntimeException e) {
                         fail(e);
                     }
@@ -360,6 +373,11 @@ final class Journal implements AutoCloseable {
             failure = e;
             LOG.error("journal {} failed; no further writes until the hub is reopened", dir, e);
         }
+    }
+
+    /** @param l told of every fsync of the sync thread from now on; null for none */
+    void syncListener(MapDbStorage.SyncListener l) {
+        listener = l;
     }
 
     /** @return the position after the last record written */

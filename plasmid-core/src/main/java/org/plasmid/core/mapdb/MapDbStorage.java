@@ -156,6 +156,29 @@ public final class MapDbStorage implements Storage {
         return index;
     }
 
+    /** Told of every fsync of the journal, on its sync thread: quick, and never throwing. */
+    @FunctionalInterface
+    public interface SyncListener {
+        /**
+         * @param nanos how long the fsync took
+         * @param records how many journal records it made durable: concurrent writers share one fsync
+         *     (group commit), so this is the group's size
+         */
+        void synced(long nanos, int records);
+    }
+
+    /**
+     * Tells {@code listener} of every journal fsync from now on (what the engine's metrics record as
+     * fsync latency and group-commit size). An in-memory storage has no journal and tells nothing.
+     *
+     * @param listener the listener, replacing any earlier one; {@code null} to remove it
+     */
+    public void syncListener(@Nullable SyncListener listener) {
+        if (journal != null) {
+            journal.syncListener(listener);
+        }
+    }
+
     // ---- databases
 
     @Override

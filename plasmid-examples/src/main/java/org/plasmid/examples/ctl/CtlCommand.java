@@ -49,9 +49,11 @@ import picocli.CommandLine.Spec;
             "0:success (also after a graceful stop on SIGTERM or Ctrl-C)",
             "1:the action failed: an invalid or unknown name, the hub is in use by another process, "
                     + "there is no hub at --hub-path, PostgreSQL cannot be reached or refuses the login, the port "
-                    + "cannot be used, a storage error",
+                    + "cannot be used, a storage error, the keystore or key cannot be read (or its password is not "
+                    + "set)",
             "2:bad usage: an unknown option, a missing or malformed value, several actions, --demo "
-                    + "with an action, --hub-path with --jdbc-url, a password in the JDBC URL"})
+                    + "with an action, --hub-path with --jdbc-url, a password in the JDBC URL, both HTTPS "
+                    + "styles at once, one port for two uses"})
 final class CtlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -62,11 +64,17 @@ final class CtlCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, order = 2, heading = "%nServer (without an action):%n")
     ServerOptions server = new ServerOptions();
 
-    @ArgGroup(exclusive = true, order = 3,
+    @ArgGroup(exclusive = false, order = 3, heading = "%nHTTPS (without an action):%n")
+    TlsOptions tls = new TlsOptions();
+
+    @ArgGroup(exclusive = false, order = 4, heading = "%nMonitoring (without an action):%n")
+    MonitoringOptions monitoring = new MonitoringOptions();
+
+    @ArgGroup(exclusive = true, order = 5,
             heading = "%nAdmin actions (at most one; a running server holds the hub: stop it first):%n")
     AdminAction action;
 
-    @ArgGroup(validate = false, order = 4, heading = "%nGeneral:%n")
+    @ArgGroup(validate = false, order = 6, heading = "%nGeneral:%n")
     GeneralOptions general = new GeneralOptions();
 
     /**
@@ -90,10 +98,15 @@ final class CtlCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (action == null) {
-            return ServeUntilStopped.serve(location, server.host, server.port, server.demo);
+            ServeSettings.Checked settings = ServeSettings.check(spec, server, tls, monitoring);
+            return ServeUntilStopped.serve(location, settings.load(), server.demo);
         }
         if (server.demo) {
             throw new ParameterException(spec.commandLine(), "--demo applies to serving, not to " + action.flag());
+        }
+        if (tls.enabled() || tls.redirectHttpPort != null || monitoring.port != null) {
+            throw new ParameterException(spec.commandLine(), "the HTTPS and monitoring options apply to serving, "
+                    + "not to " + action.flag());
         }
         if (location instanceof HubLocation.Directory d && !action.createsHub() && !Files.isDirectory(d.path())) {
             throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "there is no hub at " + d.path()

@@ -10,7 +10,9 @@ import org.plasmid.examples.demo.DemoWebApp;
 import org.plasmid.examples.server.HubLocation;
 import org.plasmid.examples.server.PlasmidServer;
 import org.plasmid.examples.server.Serving;
+import org.plasmid.examples.server.ServerSettings;
 import org.plasmid.servlet.PlasmidServlet;
+import org.plasmid.servlet.PlasmidServletOptions;
 
 /**
  * plasmidctl without an action: serves the hub until the JVM is asked to stop (SIGTERM, SIGINT/Ctrl-C).
@@ -29,21 +31,22 @@ final class ServeUntilStopped {
      * has stopped, so serve in a process of its own.
      *
      * @param location where the hub's data lives (a directory is created if missing)
-     * @param host the address to listen on
-     * @param port the port, 0 for any free one
+     * @param settings where and how to listen: address, port, HTTPS, metrics
      * @param demo whether to serve the todo demo at {@code /} too
      * @return {@link Cli#OK} after a clean stop, {@link Cli#FAILED} if stopping failed
      * @throws PlasmidException if the hub cannot be opened (in use, a storage error)
      * @throws IOException if the server cannot serve (the port is taken, the address is wrong, the demo
      *     cannot be set up on this hub)
      */
-    static int serve(HubLocation location, String host, int port, boolean demo) throws IOException {
+    static int serve(HubLocation location, ServerSettings settings, boolean demo) throws IOException {
         CompletableFuture<Serving> started = new CompletableFuture<>();
         Thread hook = new Thread(() -> stopOnShutdown(started), "plasmidctl-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Serving serving;
         try {
-            serving = Serving.start(location, host, port, PlasmidServlet::new, STOP_TIMEOUT,
+            // Jetty writes the access log (asynchronously, every request, with its id): the servlet's own is off
+            PlasmidServletOptions options = PlasmidServletOptions.builder().requestLog(false).build();
+            serving = Serving.start(location, settings, hub -> new PlasmidServlet(hub, options), STOP_TIMEOUT,
                     demo ? hub -> DemoWebApp.setUp(hub, PlasmidServer.API_PATH) : null);
             started.complete(serving);
         } catch (Exception e) {
@@ -52,7 +55,8 @@ final class ServeUntilStopped {
             if (e instanceof PlasmidException p) {
                 throw p;
             }
-            throw new IOException("cannot serve on " + host + " port " + port + ": " + describe(e), e);
+            throw new IOException("cannot serve on " + settings.host() + " port " + settings.port()
+                    + (settings.metrics() ? " (metrics port " + settings.metricsPort() + ")" : "") + ": " + describe(e), e);
         } finally {
             started.completeExceptionally(new IllegalStateException("did not start")); // no-op once complete
         }

@@ -14,6 +14,12 @@ final class ServerOptions {
                     + "which)")
     int port;
 
+    @Option(names = "--forwarded",
+            description = "behind a reverse proxy: take the client's address from its X-Forwarded-For (or "
+                    + "Forwarded) header, for the throttles; only when the proxy sets that header itself and "
+                    + "nothing else can reach the server")
+    boolean forwarded;
+
     @Option(names = "--demo",
             description = "also serve the todo demo web app at http://HOST:PORT/ (for demos only: the page may "
                     + "create guest accounts)")

@@ -19,7 +19,17 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.SecuredRedirectHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.Graceful;
 import org.plasmid.servlet.PlasmidServlet;
@@ -43,11 +53,26 @@ public final class PlasmidServer {
     private final Server server;
     private final ServerConnector connector;
     private final String host;
+    private final boolean secure;
+    private final ServerConnector redirect;
 
-    private PlasmidServer(Server server, ServerConnector connector, String host) {
+    private PlasmidServer(Server server, ServerConnector connector, String host, boolean secure,
+            ServerConnector redirect) {
         this.server = server;
         this.connector = connector;
         this.host = host;
+        this.secure = secure;
+        this.redirect = redirect;
+    }
+
+    /** @return the plain port redirecting to HTTPS, or -1 for none */
+    int redirectPort() {
+        return redirect == null ? -1 : redirect.getLocalPort();
+    }
+
+    /** @return the Jetty server, for its metrics */
+    Server jetty() {
+        return server;
     }
 
     /**
@@ -61,24 +86,56 @@ public final class PlasmidServer {
      * @throws Exception if it cannot start (for example the port is taken); nothing is left running
      */
     public static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout) throws Exception {
-        return start(host, port, api, stopTimeout, null);
+        return start(ServerSettings.plain(host, port), api, stopTimeout, null);
     }
 
     /**
-     * Starts a server that also serves {@code root} at {@code /} (everything outside the mount).
+     * Starts a server that also serves {@code root} at {@code /} (everything outside the mount), over HTTPS
+     * when the settings give a certificate, with a plain port redirecting to it when they name one, and
+     * with Jetty's asynchronous access log when they ask for it. (The metrics port is {@link Serving}'s.)
      *
+     * @param settings where and how to listen
+     * @param api the servlet to mount at {@value #MOUNT}
+     * @param stopTimeout how long {@link #stop()} lets requests in flight finish
      * @param root a servlet for the rest of the site, or null for none (404)
-     * @see #start(String, int, Servlet, Duration)
+     * @return the running server
+     * @throws Exception if it cannot start (for example a port is taken); nothing is left running
      */
-    static PlasmidServer start(String host, int port, Servlet api, Duration stopTimeout, Servlet root)
+    static PlasmidServer start(ServerSettings settings, Servlet api, Duration stopTimeout, Servlet root)
             throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(host);
-        connector.setPort(port);
+        if (settings.forwarded()) {
+            http.addCustomizer(new ForwardedRequestCustomizer()); // the client's address, as the proxy says
+        }
+        ServerConnector connector;
+        ServerConnector redirect = null;
+        if (settings.tls() == null) {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        } else {
+            http.setSecureScheme("https");
+            HttpConfiguration https = new HttpConfiguration(http);
+            https.addCustomizer(new SecureRequestCustomizer());
+            SslContextFactory.Server ssl = settings.tls().sslContextFactory();
+            ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
+            HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(https);
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+            alpn.setDefaultProtocol(HttpVersion.HTTP_1_1.asString());
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2,
+                    new HttpConnectionFactory(https));
+            if (settings.redirectHttpPort() >= 0) {
+                redirect = new ServerConnector(server, new HttpConnectionFactory(http));
+                redirect.setHost(settings.host());
+                redirect.setPort(settings.redirectHttpPort());
+            }
+        }
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
         server.addConnector(connector);
+        if (redirect != null) {
+            server.addConnector(redirect);
+        }
 
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
@@ -89,7 +146,14 @@ public final class PlasmidServer {
         context.setErrorHandler(new JsonErrorHandler());
         server.setErrorHandler(new JsonErrorHandler());
 
-        server.setHandler(new GracefulHandler(new RefuseTrace(context)));
+        Handler handler = new GracefulHandler(new RefuseTrace(context));
+        if (redirect != null) {
+            handler = new SecuredRedirectHandler(handler); // plain requests (the redirect port) go to https
+        }
+        server.setHandler(new RequestIdHandler(handler));
+        if (settings.accessLog()) {
+            server.setRequestLog(new CustomRequestLog(new AccessLogWriter(), ACCESS_LOG_FORMAT));
+        }
         if (api instanceof PlasmidServlet plasmid) {
             server.addBean(new AnswerHeldPollsOnStop(plasmid));
         }
@@ -101,8 +165,17 @@ public final class PlasmidServer {
             server.stop();
             throw e;
         }
-        return new PlasmidServer(server, connector, host);
+        http.setSecurePort(connector.getLocalPort()); // known once started (port 0); the redirect's target
+        return new PlasmidServer(server, connector, settings.host(), settings.tls() != null, redirect);
     }
+
+    /**
+     * The access log's line: the classic combined shape with the authenticated access token as the user
+     * (never a secret), the time taken and the request id, for example
+     * {@code 127.0.0.1 - alice [02/Dec/2026:10:15:32 +0000] "GET /plasmid/v1/d/notes HTTP/1.1" 200 31 2ms 5f3a9c01d2-1a3}.
+     */
+    static final String ACCESS_LOG_FORMAT = "%{client}a - %{" + PlasmidServlet.ACCESS_ATTRIBUTE + "}attr "
+            + "[%{dd/MMM/yyyy:HH:mm:ss Z}t] \"%r\" %s %O %{ms}Tms %{" + RequestIdHandler.HEADER + "}o";
 
     /** @return the port actually listened on */
     public int port() {
@@ -124,7 +197,7 @@ public final class PlasmidServer {
         if (shown.contains(":") && !shown.startsWith("[")) {
             shown = "[" + shown + "]"; // an IPv6 literal
         }
-        return URI.create("http://" + shown + ":" + port() + MOUNT + "/");
+        return URI.create((secure ? "https://" : "http://") + shown + ":" + port() + MOUNT + "/");
     }
 
     /** @return the site's root URL, for example {@code http://127.0.0.1:8880/} */

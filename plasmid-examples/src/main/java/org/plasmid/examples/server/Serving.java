@@ -4,6 +4,7 @@ import jakarta.servlet.Servlet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.plasmid.core.PlasmidHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +31,21 @@ public final class Serving {
     private final HubLocation.OpenHub hub;
     private final PlasmidServer server;
     private final RootApp rootApp;
+    private final Monitoring monitoring;
     private boolean stopped;
 
-    private Serving(HubLocation location, HubLocation.OpenHub hub, PlasmidServer server, RootApp rootApp) {
+    private Serving(HubLocation location, HubLocation.OpenHub hub, PlasmidServer server, RootApp rootApp,
+            Monitoring monitoring) {
         this.location = location;
         this.hub = hub;
         this.server = server;
         this.rootApp = rootApp;
+        this.monitoring = monitoring;
+    }
+
+    /** @return the port {@code /metrics} is served on, or -1 without metrics */
+    public int metricsPort() {
+        return monitoring == null ? -1 : monitoring.port();
     }
 
     /**
@@ -80,26 +89,71 @@ public final class Serving {
      */
     public static Serving start(HubLocation location, String host, int port, Function<PlasmidHub, ? extends Servlet> api,
             Duration stopTimeout, Function<PlasmidHub, ? extends RootApp> rootApp) throws Exception {
+        return start(location, ServerSettings.plain(host, port), api, stopTimeout, rootApp);
+    }
+
+    /**
+     * As {@link #start(HubLocation, String, int, Function, Duration, Function)}, serving as the settings say:
+     * HTTP or HTTPS (with a plain port redirecting to it), Jetty's access log, and {@code /metrics} on a
+     * port of its own, where a Prometheus registry holds the engine's and the servlet's meters
+     * ({@link org.plasmid.core.PlasmidHubMetrics}, {@link org.plasmid.servlet.PlasmidServletMetrics}), the
+     * JVM's and Jetty's.
+     *
+     * @param settings where and how to listen
+     * @throws Exception if the server (or the metrics server) cannot start, or the root application cannot
+     *     be built; the hub is closed again, and whatever was started is stopped
+     */
+    public static Serving start(HubLocation location, ServerSettings settings,
+            Function<PlasmidHub, ? extends Servlet> api, Duration stopTimeout,
+            Function<PlasmidHub, ? extends RootApp> rootApp) throws Exception {
         HubLocation.OpenHub hub = location.open();
         RootApp root = null;
+        PlasmidServer server = null;
+        Monitoring monitoring = null;
         try {
             root = rootApp == null ? null : rootApp.apply(hub.hub());
-            PlasmidServer server = PlasmidServer.start(host, port, api.apply(hub.hub()), stopTimeout,
-                    root == null ? null : root.servlet());
-            Serving serving = new Serving(location, hub, server, root);
+            Servlet servlet = api.apply(hub.hub());
+            PrometheusMeterRegistry registry = settings.metrics() ? Monitoring.registry(hub.hub(), servlet) : null;
+            server = PlasmidServer.start(settings, servlet, stopTimeout, root == null ? null : root.servlet());
+            if (registry != null) {
+                monitoring = Monitoring.start(registry, server, settings.metricsHost(), settings.metricsPort());
+            }
+            Serving serving = new Serving(location, hub, server, root, monitoring);
             LOG.info("Plasmid Sync serving {} at {} (API {}){}", location.describe(), server.mountUri(), server.apiUri(),
                     server.listensOnAllInterfaces() ? " on all interfaces" : "");
+            if (server.redirectPort() >= 0) {
+                LOG.info("HTTPS with {}; redirecting plain HTTP from port {} to it", settings.tls(), server.redirectPort());
+            } else if (settings.tls() != null) {
+                LOG.info("HTTPS with {}", settings.tls());
+            }
+            if (monitoring != null) {
+                LOG.info("Metrics at {} (health: {}, {})", monitoring.uri(), server.mountUri().resolve("health/live"),
+                        server.mountUri().resolve("health/ready"));
+            }
             if (root != null) {
                 root.started(server.rootUri());
             }
             return serving;
         } catch (Exception | Error e) {
+            if (server != null) {
+                server.stop();
+            }
             if (root != null) {
                 root.close();
             }
             hub.close();
             throw e;
         }
+    }
+
+    /**
+     * As {@link #start(HubLocation, ServerSettings, Function, Duration, Function)}, for a hub directory.
+     *
+     * @param hubPath the hub directory (created if missing)
+     */
+    public static Serving start(Path hubPath, ServerSettings settings, Function<PlasmidHub, ? extends Servlet> api,
+            Duration stopTimeout, Function<PlasmidHub, ? extends RootApp> rootApp) throws Exception {
+        return start(HubLocation.directory(hubPath), settings, api, stopTimeout, rootApp);
     }
 
     /** @return the port listened on */
@@ -135,6 +189,14 @@ public final class Serving {
         } catch (Exception e) {
             clean = false;
             LOG.error("stopping the HTTP server failed", e);
+        }
+        if (monitoring != null) {
+            try {
+                monitoring.stop(); // after the API: the last scrapes see the requests that finished
+            } catch (Exception e) {
+                clean = false;
+                LOG.error("stopping the metrics server failed", e);
+            }
         }
         if (rootApp != null) {
             try {

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  */
 public final class ServerProcess implements AutoCloseable {
     private static final Pattern SERVING = Pattern.compile(
-            "Plasmid Sync serving (hub (\\S+)|PostgreSQL \\S+) at (\\S+) \\(API (http://\\S+/plasmid/v1/)\\)");
+            "Plasmid Sync serving (hub (\\S+)|PostgreSQL \\S+) at (\\S+) \\(API (https?://\\S+/plasmid/v1/)\\)");
     /** The log kept in memory: the most recent characters, so that a long run cannot exhaust the heap. */
     private static final int LOG_CHARS = 4 << 20;
 
@@ -57,6 +57,17 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(Path jar, Path workDir, List<String> jvmOptions, List<String> args,
             Duration startTimeout) throws IOException {
+        return start(jar, workDir, jvmOptions, args, startTimeout, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, List, List, Duration)}, with variables added to the child's environment
+     * (such as the keystore password of {@code --tls-keystore}).
+     *
+     * @param environment variables to set in the child's environment
+     */
+    public static ServerProcess start(Path jar, Path workDir, List<String> jvmOptions, List<String> args,
+            Duration startTimeout, java.util.Map<String, String> environment) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("there is no plasmidctl jar at " + jar.toAbsolutePath()
                     + " (build it with mvn package, or name it with --jar)");
@@ -67,8 +78,10 @@ public final class ServerProcess implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar.toAbsolutePath().toString());
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         p.getOutputStream().close();
         ServerProcess server = new ServerProcess(p);
         server.awaitServing(startTimeout);

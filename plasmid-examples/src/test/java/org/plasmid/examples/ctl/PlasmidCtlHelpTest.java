@@ -31,7 +31,14 @@ class PlasmidCtlHelpTest {
                 "--completion")) {
             assertTrue(help.contains("  " + option), option + " in\n" + help);
         }
-        assertTrue(help.contains("--host 0.0.0.0 listens on all interfaces"), help);
+        // the wrapping moves with the widest option (--tls-keystore FILE): compare the words
+        assertTrue(help.replaceAll("\\s+", " ").contains("--host 0.0.0.0 listens on all interfaces"), help);
+        for (String option : List.of("--tls-keystore FILE", "--tls-alias NAME", "--tls-cert FILE", "--tls-key FILE",
+                "--redirect-http-port N", "--metrics-port N", "--metrics-host ADDR", "--forwarded")) {
+            assertTrue(help.contains("  " + option), option + " in\n" + help);
+        }
+        assertTrue(help.indexOf("\nHTTPS (without an action):\n") > server
+                && help.indexOf("\nMonitoring (without an action):\n") < actions, help);
         assertTrue(help.contains("  java -jar plasmidctl.jar --set-secret test secret123\n"
                 + "  java -jar plasmidctl.jar --grant-permission test \"*\" \"*\"\n"
                 + "  java -jar plasmidctl.jar\n"), help);

@@ -57,8 +57,10 @@ class PlasmidCtlIT {
             assertEquals(3, a.push("things", "eggs", 12).body().get("revision").asLong());
             SyncClient.Response stale = b.push("things", "milk", Map.of("qty", 3));
             assertEquals(200, stale.status());
+            com.fasterxml.jackson.databind.node.ObjectNode compat = stale.body().deepCopy();
+            compat.remove(java.util.List.of("updates", "until")); // (ext) the missed changes, after the compat fields
             assertEquals(json("{\"error\": \"Cannot update. Master has changed. 3 > 2\", \"saved\": 0,"
-                    + " \"reason\": \"outofdate\", \"revision\": 3}"), stale.body());
+                    + " \"reason\": \"outofdate\", \"revision\": 3}"), compat);
             b.pull();
             assertEquals(json("12"), b.local.get("things/eggs"));
             assertEquals(json("{\"saved\": 1, \"revision\": 4}"), b.push("things", "milk", Map.of("qty", 3)).body());

@@ -27,7 +27,7 @@ class CtlCommandTest {
     void noArguments_serveHubInTheCurrentDirectory_onLocalhostPort8880() {
         CtlCommand c = parse();
         assertNull(c.action);
-        assertEquals(Path.of("hub"), c.hub.path);
+        assertEquals(org.plasmid.examples.server.HubLocation.directory(Path.of("hub")), c.hub.location());
         assertEquals("127.0.0.1", c.server.host);
         assertEquals(8880, c.server.port);
         assertFalse(c.server.demo);

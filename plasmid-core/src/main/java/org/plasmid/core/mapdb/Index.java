@@ -41,6 +41,16 @@ final class Index implements AutoCloseable {
         volatile long size;
         volatile long quota;
         int pushIds;
+        /**
+         * While a checkpoint copies this database as of revision {@link #pinned}, log entries of
+         * revisions up to it are kept when overwritten (collected in {@link #deferred}, removed when the
+         * copy ends), so the copy reads a state the database really had. -1 when not pinned. Guarded by
+         * {@link #lock}.
+         */
+        long pinned = -1;
+        final List<byte[]> deferred = new ArrayList<>();
+        /** Odd while pinned; changes on pin and unpin (readers of the log check it, see readChanges). */
+        volatile long pinGeneration;
 
         Db(String name, long id, long head, long size, int pushIds, long quota) {
             this.name = name;
@@ -84,6 +94,12 @@ final class Index implements AutoCloseable {
     /** Opens or creates the index file (memory-mapped, no transactions). */
     static Index file(Path file) {
         return new Index(DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().cleanerHackEnable().make());
+    }
+
+    /** Opens an existing index file for reading only (the verifier). */
+    static Index readOnly(Path file) {
+        return new Index(DBMaker.fileDB(file.toFile()).readOnly().fileMmapEnableIfSupported().cleanerHackEnable()
+                .make());
     }
 
     static Index memory() {
@@ -165,7 +181,13 @@ final class Index implements AutoCloseable {
             byte[] old = state.put(Keys.state(d.id, w.store(), w.key()),
                     Keys.stateValue(revision, value == null ? -1 : value.length));
             if (old != null) {
-                log.remove(Keys.log(d.id, Keys.stateRevision(old), w.store(), w.key()));
+                long oldRevision = Keys.stateRevision(old);
+                byte[] oldLog = Keys.log(d.id, oldRevision, w.store(), w.key());
+                if (oldRevision <= d.pinned) {
+                    d.deferred.add(oldLog); // a checkpoint is copying it; removed when the copy ends
+                } else {
+                    log.remove(oldLog);
+                }
                 int oldLength = Keys.stateLength(old);
                 if (oldLength >= 0) {
                     size -= Write.sizeOf(w.store(), w.key(), oldLength);
@@ -204,6 +226,7 @@ final class Index implements AutoCloseable {
         if (since >= head) {
             return head;
         }
+        long generation = d.pinGeneration;
         ConcurrentNavigableMap<byte[], byte[]> range =
                 log.subMap(Keys.logFrom(d.id, since + 1), true, Keys.logFrom(d.id, head + 1), false);
         for (Map.Entry<byte[], byte[]> e : range.entrySet()) {
@@ -212,11 +235,22 @@ final class Index implements AutoCloseable {
             if (v == null) {
                 continue; // rewritten by a push past our head while we read: the next pull returns it
             }
+            if (((generation & 1) != 0 || d.pinGeneration != generation) && superseded(d, k)) {
+                continue; // kept for a checkpoint's copy only: its key's newer entry is returned instead
+            }
             if (!reader.entry(Keys.logStore(k), Keys.logKey(k), Keys.logRevision(k), v.length == 0 ? null : v)) {
                 break;
             }
         }
         return head;
+    }
+
+    /** Whether a log entry is an older one of its key (kept while the database is pinned). */
+    private boolean superseded(Db d, byte[] logKey) {
+        String store = Keys.logStore(logKey);
+        String key = Keys.logKey(logKey);
+        byte[] current = state.get(Keys.state(d.id, store, key));
+        return current == null || Keys.stateRevision(current) != Keys.logRevision(logKey);
     }
 
     long readState(Db d, EntryReader reader) {
@@ -240,6 +274,140 @@ final class Index implements AutoCloseable {
             }
         }
         return head;
+    }
+
+    /**
+     * What a journal record does to the index: the one place that says it, for the live write path
+     * (after the record was appended) and for replay alike. A push is applied without publishing its
+     * revision (the caller raises {@code d.head}: the live path once the push is durable).
+     *
+     * @throws IllegalStateException if the record does not follow the index's state (a push that is not
+     *     the next revision, a quota for a database that does not exist)
+     */
+    void apply(Records.Record r, Map<String, Db> databases) {
+        if (r instanceof Records.Push p) {
+            Db d = databases.get(p.database());
+            if (d == null || p.revision() != d.head + 1) {
+                throw new IllegalStateException("push to " + p.database() + " as revision " + p.revision()
+                        + " does not follow the database's head " + (d == null ? "(none)" : d.head));
+            }
+            // pushes written before deletions of absent keys were left out hold them: drop them alike
+            applyPush(d, p.revision(), p.pushId(), p.saved(), effective(d, p.writes()));
+        } else if (r instanceof Records.CreateDatabase c) {
+            if (!databases.containsKey(c.database())) {
+                databases.put(c.database(), createDatabase(c.database(), c.quota()));
+            }
+        } else if (r instanceof Records.QuotaChange q) {
+            Db d = databases.get(q.database());
+            if (d == null) {
+                throw new IllegalStateException("quota for " + q.database() + ", which does not exist");
+            }
+            setQuota(d, q.quota());
+        } else if (r instanceof Records.Account a) {
+            putCredential(a.credential());
+            a.grants().forEach(this::putGrant);
+            if (a.database() != null && !databases.containsKey(a.database())) {
+                databases.put(a.database(), createDatabase(a.database(), a.databaseQuota()));
+            }
+        } else if (r instanceof Records.CredentialChange c) {
+            putCredential(c.credential());
+        } else if (r instanceof Records.GrantChange g) {
+            putGrant(g.grant());
+        } else {
+            Records.Revoke v = (Records.Revoke) r;
+            removeGrant(v.access(), v.permission(), v.resource());
+        }
+    }
+
+    // ---- checkpoints: what a checkpoint copies out and loads back
+
+    /**
+     * Pins {@code d} at its head for a checkpoint's copy (call with {@code d.lock} held).
+     *
+     * @return the pinned revision
+     */
+    long pin(Db d) {
+        d.pinned = d.head;
+        d.pinGeneration++;
+        return d.pinned;
+    }
+
+    /** Ends a pin: removes the entries kept for the copy, then lets readers skip their check (lock held). */
+    void unpin(Db d) {
+        for (byte[] k : d.deferred) {
+            log.remove(k);
+        }
+        d.deferred.clear();
+        d.pinned = -1;
+        d.pinGeneration++;
+    }
+
+    /** Visits the log entries of {@code d} with revisions in {@code [from, to]}, in log order. */
+    void logEntries(Db d, long from, long to, EntryReader reader) {
+        for (Map.Entry<byte[], byte[]> e : log.subMap(Keys.logFrom(d.id, from), true, Keys.logFrom(d.id, to + 1),
+                false).entrySet()) {
+            byte[] k = e.getKey();
+            byte[] v = e.getValue();
+            if (v != null && !reader.entry(Keys.logStore(k), Keys.logKey(k), Keys.logRevision(k),
+                    v.length == 0 ? null : v)) {
+                return;
+            }
+        }
+    }
+
+    /** A remembered push id and its answer. */
+    record RememberedPush(String pushId, long revision, int saved) {
+    }
+
+    /** The push ids {@code d} remembers, oldest first (call with {@code d.lock} held). */
+    List<RememberedPush> rememberedPushes(Db d) {
+        List<RememberedPush> result = new ArrayList<>();
+        for (byte[] id : pushOrder.subMap(Keys.prefix(d.id), true, Keys.prefix(d.id + 1), false).values()) {
+            String pushId = new String(id, StandardCharsets.UTF_8);
+            long[] answer = findPush(d, pushId);
+            if (answer != null) {
+                result.add(new RememberedPush(pushId, answer[0], (int) answer[1]));
+            }
+        }
+        return result;
+    }
+
+    /** Every grant, with its delegator. */
+    List<Grant> allGrants() {
+        List<Grant> result = new ArrayList<>();
+        for (Map.Entry<String, String> e : grants.entrySet()) {
+            result.add(grant(e.getKey(), e.getValue()));
+        }
+        return result;
+    }
+
+    long nextDatabaseId() {
+        return meta.getOrDefault("nextDatabaseId", 1L);
+    }
+
+    void restoreNextDatabaseId(long id) {
+        meta.put("nextDatabaseId", id);
+    }
+
+    /** Recreates a database as a checkpoint recorded it (its entries follow). */
+    Db restoreDatabase(String name, long id, long head, long size, long quota) {
+        Db d = new Db(name, id, head, size, 0, quota);
+        saveDatabase(d);
+        return d;
+    }
+
+    /** Recreates a database's latest entry of a key (a tombstone when {@code value} is null). */
+    void restoreEntry(Db d, String store, String key, long revision, byte[] value) {
+        state.put(Keys.state(d.id, store, key), Keys.stateValue(revision, value == null ? -1 : value.length));
+        log.put(Keys.log(d.id, revision, store, key), value == null ? TOMBSTONE : value);
+    }
+
+    /** Recreates a remembered push id (oldest first). */
+    void restorePush(Db d, RememberedPush p) {
+        pushIds.put(Keys.pushId(d.id, p.pushId()), Keys.pushAnswer(p.revision(), p.saved()));
+        pushOrder.put(Keys.pushOrder(d.id, p.revision()), p.pushId().getBytes(StandardCharsets.UTF_8));
+        d.pushIds++;
+        saveDatabase(d);
     }
 
     // ---- credentials and grants
@@ -329,6 +497,81 @@ final class Index implements AutoCloseable {
 
     boolean hasGrant(String access, String permission, String resource) {
         return grants.containsKey(Keys.grant(access, permission, resource));
+    }
+
+    /**
+     * Compares two indexes by what they serve: databases (head, stored size, quota), every key's latest
+     * entry and value, remembered push ids, credentials and grants.
+     *
+     * @return the first difference found, or null if they agree
+     */
+    String difference(Index other) {
+        Map<String, Db> mine = loadDatabases();
+        Map<String, Db> theirs = other.loadDatabases();
+        if (!mine.keySet().equals(theirs.keySet())) {
+            return "databases " + new java.util.TreeSet<>(mine.keySet()) + " vs " + new java.util.TreeSet<>(theirs.keySet());
+        }
+        for (Db a : mine.values()) {
+            Db b = theirs.get(a.name);
+            if (a.head != b.head || a.size != b.size || a.quota != b.quota) {
+                return "database " + a.name + ": head/size/quota " + a.head + "/" + a.size + "/" + a.quota + " vs "
+                        + b.head + "/" + b.size + "/" + b.quota;
+            }
+            List<String> left = new ArrayList<>();
+            List<String> right = new ArrayList<>();
+            logEntries(a, 1, a.head, describe(left));
+            other.logEntries(b, 1, b.head, describe(right));
+            if (!left.equals(right)) {
+                return "database " + a.name + ": entries differ (" + left.size() + " vs " + right.size() + ")";
+            }
+            left.clear();
+            right.clear();
+            stateEntries(a, left);
+            other.stateEntries(b, right);
+            if (!left.equals(right)) {
+                return "database " + a.name + ": key index differs (" + left.size() + " vs " + right.size() + ")";
+            }
+            if (!rememberedPushes(a).equals(other.rememberedPushes(b))) {
+                return "database " + a.name + ": remembered push ids differ";
+            }
+        }
+        List<String> left = new ArrayList<>();
+        List<String> right = new ArrayList<>();
+        for (String access : accounts()) {
+            left.add(access + " " + java.util.Arrays.toString(credentials.get(access)));
+        }
+        for (String access : other.accounts()) {
+            right.add(access + " " + java.util.Arrays.toString(other.credentials.get(access)));
+        }
+        if (!left.equals(right)) {
+            return "credentials differ (" + left.size() + " vs " + right.size() + ")";
+        }
+        if (!allGrants().equals(other.allGrants())) {
+            return "grants differ";
+        }
+        return null;
+    }
+
+    private static EntryReader describe(List<String> into) {
+        return (store, key, revision, value) -> into.add(revision + " " + store + " " + key + " "
+                + (value == null ? "-" : java.util.Arrays.hashCode(value) + ":" + value.length));
+    }
+
+    private void stateEntries(Db d, List<String> into) {
+        for (Map.Entry<byte[], byte[]> e : state.subMap(Keys.prefix(d.id), true, Keys.prefix(d.id + 1), false)
+                .entrySet()) {
+            into.add(Keys.stateStore(e.getKey()) + " " + Keys.stateKey(e.getKey()) + " " + Keys.stateRevision(e.getValue())
+                    + " " + Keys.stateLength(e.getValue()));
+        }
+    }
+
+    /** Empties every map (a checkpoint that failed half-loaded). */
+    void clearAll() {
+        for (BTreeMap<?, ?> m : List.of(databases, log, state, pushIds, pushOrder, credentials, grants,
+                grantDelegators, delegations, meta)) {
+            m.clear();
+        }
+        setVersion();
     }
 
     // ---- lifecycle

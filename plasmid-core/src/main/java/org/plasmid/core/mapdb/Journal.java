@@ -41,7 +41,7 @@ final class Journal implements AutoCloseable {
     static final byte[] MAGIC = {'P', 'L', 'S', 'M', 'J', 'N', 'L', '1'};
     static final int HEADER = 8;
     static final int MAX_RECORD = 256 << 20;
-    private static final long SEGMENT_SIZE = 64L << 20;
+    static final long SEGMENT_SIZE = 64L << 20;
 
     /** Receives records during replay. */
     interface RecordHandler {
@@ -62,6 +62,8 @@ final class Journal implements AutoCloseable {
     private FileChannel current;
     private long currentBase;
     private volatile long written;
+    /** The position of the first record kept: 0 until compaction deleted the segments before a checkpoint. */
+    private volatile long start;
     private volatile long durable;
     /** Records written and made durable, for the group-commit size told to the listener. */
     private volatile long recordsWritten;
@@ -101,6 +103,7 @@ final class Journal implements AutoCloseable {
                 syncDirectory(dir);
                 long base = bases.remove(bases.size() - 1);
                 if (bases.isEmpty()) {
+                    start = base;
                     startSegment(base);
                     durable = written;
                     return;
@@ -112,11 +115,9 @@ final class Journal implements AutoCloseable {
             written = durable = HEADER;
             return;
         }
+        // After compaction the journal starts where a checkpoint took over (the storage checks that one does).
         long expectedBase = bases.get(0);
-        if (expectedBase != 0) {
-            throw new IOException("journal " + dir + " does not start at position 0 (first segment "
-                    + expectedBase + "): segments are missing");
-        }
+        start = expectedBase;
         for (int i = 0; i < bases.size(); i++) {
             long base = bases.get(i);
             if (base != expectedBase) {
@@ -197,6 +198,89 @@ final class Journal implements AutoCloseable {
             total += n;
         }
         return total;
+    }
+
+    /**
+     * What a read-only check of a journal found.
+     *
+     * @param start the first segment's base
+     * @param end the position after the last whole record
+     * @param tornTail bytes after the last whole record of the last segment (a crash artefact, or a record
+     *     being written while a server holds the hub)
+     * @param damage what is wrong beyond a torn tail, or null
+     */
+    record Check(long start, long end, int segments, long records, long tornTail, String damage) {
+    }
+
+    /**
+     * Checks every segment and record of the journal in {@code dir} without changing anything: the
+     * magic, the checksums, and that each segment starts where the previous one ends.
+     *
+     * @param handler given each whole record in order, until damage is found (may be null)
+     */
+    static Check check(Path dir, RecordHandler handler) throws IOException {
+        Journal j = new Journal(dir, SEGMENT_SIZE);
+        List<Long> bases = j.segmentBases();
+        if (bases.isEmpty()) {
+            return new Check(0, HEADER, 0, 0, 0, "the journal has no segment");
+        }
+        long[] records = {0};
+        RecordHandler counting = (end, payload) -> {
+            records[0]++;
+            if (handler != null) {
+                handler.record(end, payload);
+            }
+        };
+        long expected = bases.get(0);
+        for (int i = 0; i < bases.size(); i++) {
+            long base = bases.get(i);
+            Path file = j.segment(base);
+            if (base != expected) {
+                return new Check(bases.get(0), expected, i, records[0], 0, "segment " + file.getFileName()
+                        + " does not start where the previous one ends (position " + expected + ")");
+            }
+            long fileEnd = base + Files.size(file);
+            long validEnd;
+            try {
+                validEnd = j.scan(base, counting, base + HEADER);
+            } catch (IOException e) {
+                return new Check(bases.get(0), expected, i, records[0], 0, e.getMessage());
+            }
+            if (validEnd < fileEnd) {
+                if (i < bases.size() - 1) {
+                    return new Check(bases.get(0), validEnd, i + 1, records[0], 0, "segment " + file.getFileName()
+                            + " is damaged at position " + validEnd + " (a bad checksum or length), "
+                            + (fileEnd - validEnd) + " bytes before its end, and segments follow it");
+                }
+                long following = j.bytesAfterBadRecord(file, validEnd - base);
+                if (following > 0) {
+                    return new Check(bases.get(0), validEnd, i + 1, records[0], 0, "segment " + file.getFileName()
+                            + " is damaged at position " + validEnd + ": a whole record with a bad checksum, "
+                            + following + " bytes before the end (not a torn write)");
+                }
+                return new Check(bases.get(0), validEnd, i + 1, records[0], fileEnd - validEnd, null);
+            }
+            expected = validEnd;
+        }
+        return new Check(bases.get(0), expected, bases.size(), records[0], 0, null);
+    }
+
+    /**
+     * How many bytes follow the record at {@code offset} of a segment whose checksum failed: more than 0
+     * means the record is whole (its length fits) and something follows it — damage, not a torn write.
+     */
+    private long bytesAfterBadRecord(Path file, long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(8);
+            if (readFully(ch, header, offset) < 8) {
+                return 0;
+            }
+            int length = header.getInt(0);
+            if (length <= 0 || length > MAX_RECORD) {
+                return 0;
+            }
+            return Math.max(0, ch.size() - (offset + 8 + length));
+        }
     }
 
     /** Hands every record after position {@code from} (a record boundary) to {@code handler}, in order. */
@@ -383,6 +467,51 @@ final class Journal implements AutoCloseable {
     /** @return the position after the last record written */
     long end() {
         return written;
+    }
+
+    /** @return the position of the first record kept (segments before it were compacted away) */
+    long start() {
+        return start;
+    }
+
+    /** @return the size of the journal kept, in bytes (all its segment files) */
+    long size() throws IOException {
+        long total = 0;
+        for (long base : segmentBases()) {
+            total += Files.size(segment(base));
+        }
+        return total;
+    }
+
+    /**
+     * Deletes the segments that lie wholly before {@code position} (a durable checkpoint's), oldest
+     * first, so what remains is always a contiguous journal; the segment being written is never deleted.
+     *
+     * @param afterEach run after each deletion (a test hook)
+     * @return the bytes reclaimed
+     */
+    long deleteSegmentsBefore(long position, Runnable afterEach) throws IOException {
+        List<Long> bases = segmentBases();
+        long reclaimed = 0;
+        for (int i = 0; i + 1 < bases.size() && bases.get(i + 1) <= position; i++) {
+            Path file = segment(bases.get(i));
+            long size = Files.size(file);
+            start = bases.get(i + 1);
+            Files.delete(file);
+            syncDirectory(dir);
+            reclaimed += size;
+            afterEach.run();
+        }
+        return reclaimed;
+    }
+
+    /** @return the segment files, oldest first */
+    List<Path> segments() throws IOException {
+        List<Path> result = new ArrayList<>();
+        for (long base : segmentBases()) {
+            result.add(segment(base));
+        }
+        return result;
     }
 
     private List<Long> segmentBases() throws IOException {

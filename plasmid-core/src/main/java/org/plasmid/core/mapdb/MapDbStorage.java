@@ -56,24 +56,31 @@ public final class MapDbStorage implements Storage {
     private static final String INDEX = "index.mapdb";
     private static final String CLEAN = "index.clean";
 
-    private final Path dir;
+    final Path dir;
     private final HubLock lock;
-    private final Journal journal;
-    private final Index index;
-    private final Map<String, Index.Db> databases;
-    private final ReentrantLock createLock = new ReentrantLock();
-    private final ReentrantLock accountLock = new ReentrantLock();
+    final Journal journal;
+    final Index index;
+    final Map<String, Index.Db> databases;
+    final ReentrantLock createLock = new ReentrantLock();
+    final ReentrantLock accountLock = new ReentrantLock();
+    private final Checkpointer checkpointer;
     /** Writers hold it shared; close holds it exclusively, so it waits for writes in flight. */
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile boolean closed;
     private volatile boolean damaged;
 
-    private MapDbStorage(Path dir, HubLock lock, Journal journal, Index index) {
+    private MapDbStorage(Path dir, HubLock lock, Journal journal, Recovered recovered, CheckpointPolicy policy) {
         this.dir = dir;
         this.lock = lock;
         this.journal = journal;
-        this.index = index;
+        this.index = recovered.index();
         this.databases = new ConcurrentHashMap<>(index.loadDatabases());
+        this.checkpointer = journal == null ? null
+                : new Checkpointer(this, policy, recovered.checkpointPosition(), recovered.checkpointSize());
+    }
+
+    /** The index an open found or rebuilt, and the checkpoint it started from (position 0 and size 0 if none). */
+    private record Recovered(Index index, long checkpointPosition, long checkpointSize) {
     }
 
     /**
@@ -87,16 +94,36 @@ public final class MapDbStorage implements Storage {
      *     be read
      */
     public static MapDbStorage open(Path directory) {
+        return open(directory, CheckpointPolicy.defaults());
+    }
+
+    /**
+     * Opens the hub in {@code directory} as {@link #open(Path)} does, recording checkpoints and compacting
+     * its journal as {@code policy} says.
+     *
+     * @param directory the hub directory
+     * @param policy when to record checkpoints ({@link CheckpointPolicy#defaults()} for the default)
+     * @return the storage; close it to release the directory
+     * @throws PlasmidException as {@link #open(Path)}
+     */
+    public static MapDbStorage open(Path directory, CheckpointPolicy policy) {
+        return open(directory, policy, Journal.SEGMENT_SIZE);
+    }
+
+    /** With journal segments of {@code segmentSize} bytes (tests use small ones). */
+    static MapDbStorage open(Path directory, CheckpointPolicy policy, long segmentSize) {
         Path dir = directory.toAbsolutePath().normalize();
         HubLock lock = null;
         Journal journal = null;
         try {
             OwnerOnly.directory(dir);
             lock = HubLock.acquire(dir);
-            journal = Journal.open(dir.resolve("journal"));
-            Index index = openIndex(dir, journal);
+            journal = Journal.open(dir.resolve("journal"), segmentSize);
+            Recovered recovered = openIndex(dir, journal);
             OwnerOnly.tree(dir); // the index file MapDB created, and hubs from before this rule
-            return new MapDbStorage(dir, lock, journal, index);
+            MapDbStorage storage = new MapDbStorage(dir, lock, journal, recovered, policy);
+            storage.checkpointer.start();
+            return storage;
         } catch (IOException | RuntimeException e) {
             closeQuietly(journal);
             closeQuietly(lock);
@@ -115,12 +142,13 @@ public final class MapDbStorage implements Storage {
     public static MapDbStorage inMemory() {
         Index index = Index.memory();
         index.setVersion();
-        return new MapDbStorage(null, null, null, index);
+        return new MapDbStorage(null, null, null, new Recovered(index, 0, 0), CheckpointPolicy.disabled());
     }
 
-    private static Index openIndex(Path dir, Journal journal) throws IOException {
+    private static Recovered openIndex(Path dir, Journal journal) throws IOException {
         Path indexFile = dir.resolve(INDEX);
         Path marker = dir.resolve(CLEAN);
+        deleteUnfinishedCheckpoints(dir);
         if (Files.exists(marker)) {
             long position = Long.parseLong(Files.readString(marker, StandardCharsets.US_ASCII).trim());
             Files.delete(marker);
@@ -131,12 +159,15 @@ public final class MapDbStorage implements Storage {
                 if (index.version() != Index.VERSION) {
                     LOG.info("hub {}: index layout {} is older than {}; rebuilding it from the journal", dir,
                             index.version(), Index.VERSION);
-                } else if (index.appliedPosition() == position && position <= journal.end()) {
-                    new Replayer(index, index.loadDatabases()).replay(journal, position);
-                    return index;
+                } else if (index.appliedPosition() == position && position <= journal.end()
+                        && position >= journal.start()) {
+                    new Replayer(index, index.loadDatabases(), false).replay(journal, position);
+                    List<Path> checkpoints = Checkpoint.files(dir);
+                    return checkpoints.isEmpty() ? new Recovered(index, 0, 0) : new Recovered(index,
+                            Checkpoint.position(checkpoints.get(0)), Files.size(checkpoints.get(0)));
                 }
-                LOG.warn("hub {}: index records position {} but the marker says {} and the journal ends at {};"
-                        + " rebuilding", dir, index.appliedPosition(), position, journal.end());
+                LOG.warn("hub {}: index records position {} but the marker says {} and the journal holds {} to {};"
+                        + " rebuilding", dir, index.appliedPosition(), position, journal.start(), journal.end());
             } catch (RuntimeException | IOException e) {
                 LOG.warn("hub {}: index unusable ({}); rebuilding it from the journal", dir, e.toString());
             }
@@ -147,13 +178,69 @@ public final class MapDbStorage implements Storage {
         Files.deleteIfExists(indexFile);
         long start = System.nanoTime();
         Index index = Index.file(indexFile);
-        index.setVersion();
-        long records = new Replayer(index, new java.util.HashMap<>()).replay(journal, 0);
-        if (records > 0) {
-            LOG.info("hub {}: index rebuilt from {} journal records in {} ms", dir, records,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        try {
+            index.setVersion();
+            Map<String, Index.Db> dbs = new java.util.HashMap<>();
+            Checkpoint.Summary checkpoint = loadCheckpoint(dir, journal, index, dbs);
+            long from = checkpoint == null ? 0 : checkpoint.position();
+            long records = new Replayer(index, dbs, checkpoint != null).replay(journal, from);
+            if (records > 0 || checkpoint != null) {
+                LOG.info("hub {}: index rebuilt from {} in {} ms", dir, (checkpoint == null ? ""
+                        : "a checkpoint of " + checkpoint.entries() + " entries and ") + records + " journal records",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            }
+            return checkpoint == null ? new Recovered(index, 0, 0)
+                    : new Recovered(index, checkpoint.position(), checkpoint.bytes());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(index);
+            throw e;
         }
-        return index;
+    }
+
+    /**
+     * Loads the newest whole checkpoint the journal continues, if any; without one the journal must
+     * start at its beginning.
+     */
+    private static Checkpoint.Summary loadCheckpoint(Path dir, Journal journal, Index index,
+            Map<String, Index.Db> dbs) throws IOException {
+        IOException damage = null;
+        for (Path file : Checkpoint.files(dir)) {
+            long position = Checkpoint.position(file);
+            if (position < journal.start() || position > journal.end()) {
+                continue; // not continued by this journal (older than what it keeps, or past its end)
+            }
+            try {
+                return Checkpoint.load(file, index, dbs);
+            } catch (IOException e) {
+                if (journal.start() > 0) {
+                    // the journal before it is gone: loading an older one or none would lose data
+                    throw new IOException(e.getMessage() + "; the journal before it was compacted away, so the hub"
+                            + " cannot be opened: restore it from a backup", e);
+                }
+                LOG.warn("hub {}: {}; rebuilding from the whole journal instead", dir, e.getMessage());
+                damage = e;
+                index.clearAll();
+                dbs.clear();
+            }
+        }
+        if (journal.start() > 0) {
+            throw damage != null ? damage : new IOException("the journal starts at position " + journal.start()
+                    + " but no checkpoint covers what came before it: segments or checkpoints are missing");
+        }
+        return null;
+    }
+
+    private static void deleteUnfinishedCheckpoints(Path dir) throws IOException {
+        Path checkpoints = Checkpoint.directory(dir);
+        if (Files.isDirectory(checkpoints)) {
+            try (var files = Files.list(checkpoints)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    if (p.getFileName().toString().endsWith(".tmp")) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
     }
 
     /** Told of every fsync of the journal, on its sync thread: quick, and never throwing. */
@@ -177,6 +264,91 @@ public final class MapDbStorage implements Storage {
         if (journal != null) {
             journal.syncListener(listener);
         }
+    }
+
+    // ---- checkpoints and backups
+
+    /**
+     * Records a checkpoint now and deletes the journal segments it makes unneeded (what the background
+     * thread does as the {@link CheckpointPolicy} says). Pushes and pulls go on meanwhile. Waits for a
+     * checkpoint already in progress, then records another. Does nothing for an in-memory storage.
+     *
+     * @throws StorageException if it failed (the journal is then kept whole and the hub serves on)
+     */
+    public void checkpoint() {
+        if (checkpointer != null) {
+            write(() -> checkpointer.checkpoint());
+        }
+    }
+
+    /**
+     * A backup written.
+     *
+     * @param target the backup's directory, a hub that {@link #open(Path)} serves
+     * @param position the journal position it holds everything up to
+     * @param bytes the bytes copied (the checkpoint and journal; the index is built in place)
+     */
+    public record BackupResult(Path target, long position, long bytes) {
+    }
+
+    /**
+     * What {@link #verify(Path)} found.
+     *
+     * @param clean true if nothing is damaged
+     * @param lines the report, one finding per line (damage starts with {@code DAMAGED:})
+     */
+    public record VerifyReport(boolean clean, List<String> lines) {
+    }
+
+    /**
+     * Writes a backup of the hub in {@code hub} to {@code target}, whether or not a process (this one or
+     * another) serves the hub meanwhile; it is never blocked. The backup holds every push acknowledged
+     * before this call, whole, and each database in a state it really had; it is a hub that
+     * {@link #open(Path)} serves as it is. It is written beside {@code target} and renamed into place when
+     * complete, so a {@code target} that exists is a whole backup.
+     *
+     * @param hub the hub directory
+     * @param target the backup directory: must not exist, or be an empty directory; its parent must exist
+     * @return what was written
+     * @throws IOException if the hub is missing or unreadable, the target is not empty, or the copy failed
+     *     (nothing is left at {@code target} then)
+     */
+    public static BackupResult backup(Path hub, Path target) throws IOException {
+        return Backup.run(hub, target);
+    }
+
+    /**
+     * Writes a backup of this hub to {@code target} while it serves on (see {@link #backup(Path, Path)}).
+     *
+     * @param target the backup directory: must not exist, or be an empty directory
+     * @return what was written
+     * @throws IOException if the copy failed
+     * @throws IllegalStateException for an in-memory storage
+     */
+    public BackupResult backup(Path target) throws IOException {
+        if (journal == null) {
+            throw new IllegalStateException("an in-memory storage has nothing to back up");
+        }
+        checkOpen();
+        return Backup.run(dir, target);
+    }
+
+    /**
+     * Checks the hub in {@code hub} without changing it: journal checksums and order, checkpoints, that
+     * the journal continues the newest checkpoint, and — if no process holds the hub and it was closed
+     * cleanly — that its index agrees with them. While a process holds it, the index is not read (the
+     * report says so).
+     *
+     * @param hub the hub directory
+     * @return the report
+     * @throws IOException if the hub is missing or cannot be read at all
+     */
+    public static VerifyReport verify(Path hub) throws IOException {
+        return Verifier.run(hub);
+    }
+
+    boolean isDamaged() {
+        return damaged;
     }
 
     // ---- databases
@@ -204,9 +376,7 @@ public final class MapDbStorage implements Storage {
                 if (databases.containsKey(database)) {
                     return false;
                 }
-                journalWrite(Records.createDatabase(database, quota < 0 ? -1 : quota));
-                Index.Db d = index.createDatabase(database, quota < 0 ? -1 : quota);
-                databases.put(database, d);
+                change(new Records.CreateDatabase(database, quota < 0 ? -1 : quota));
                 return true;
             } finally {
                 createLock.unlock();
@@ -229,9 +399,7 @@ public final class MapDbStorage implements Storage {
         return write(() -> {
             d.lock.lock();
             try {
-                long q = quota < 0 ? -1 : quota;
-                journalWrite(Records.databaseQuota(database, q));
-                apply(() -> index.setQuota(d, q));
+                change(new Records.QuotaChange(database, quota < 0 ? -1 : quota));
                 return true;
             } finally {
                 d.lock.unlock();
@@ -272,8 +440,9 @@ public final class MapDbStorage implements Storage {
                 int saved = writes.size();
                 // The index is updated while the journal's fsync runs; the push becomes visible (and is
                 // acknowledged) only once both are done. Readers never look past the published head.
-                long position = journalAppend(Records.push(database, revision, pushId, saved, effective));
-                apply(() -> index.applyPush(d, revision, pushId, saved, effective));
+                Records.Push push = new Records.Push(database, revision, pushId, saved, effective);
+                long position = journalAppend(Records.encode(push));
+                apply(push);
                 journalAwait(position);
                 d.head = revision;
                 return AppendResult.appended(revision, saved);
@@ -337,15 +506,7 @@ public final class MapDbStorage implements Storage {
                 if (index.hasCredential(credential.access()) || (database != null && databases.containsKey(database))) {
                     return false;
                 }
-                long quota = databaseQuota < 0 ? -1 : databaseQuota;
-                journalWrite(Records.account(credential, grants, database, quota));
-                apply(() -> {
-                    index.putCredential(credential);
-                    grants.forEach(index::putGrant);
-                    if (database != null) {
-                        databases.put(database, index.createDatabase(database, quota));
-                    }
-                });
+                change(new Records.Account(credential, grants, database, databaseQuota < 0 ? -1 : databaseQuota));
                 return true;
             } finally {
                 createLock.unlock();
@@ -359,8 +520,7 @@ public final class MapDbStorage implements Storage {
             if (!index.hasCredential(credential.access())) {
                 return false;
             }
-            journalWrite(Records.credential(credential));
-            apply(() -> index.putCredential(credential));
+            change(new Records.CredentialChange(credential));
             return true;
         });
     }
@@ -386,8 +546,7 @@ public final class MapDbStorage implements Storage {
     @Override
     public void putGrant(Grant grant) {
         account(() -> {
-            journalWrite(Records.grant(grant));
-            apply(() -> index.putGrant(grant));
+            change(new Records.GrantChange(grant));
             return null;
         });
     }
@@ -398,8 +557,7 @@ public final class MapDbStorage implements Storage {
             if (!index.hasGrant(access, permission, resource)) {
                 return false;
             }
-            journalWrite(Records.revoke(access, permission, resource));
-            apply(() -> index.removeGrant(access, permission, resource));
+            change(new Records.Revoke(access, permission, resource));
             return true;
         });
     }
@@ -417,9 +575,10 @@ public final class MapDbStorage implements Storage {
         });
     }
 
-    /** Appends a record and waits until it is durable. */
-    private void journalWrite(byte[] record) {
-        journalAwait(journalAppend(record));
+    /** Appends a record, waits until it is durable, and applies it to the index. */
+    private void change(Records.Record record) {
+        journalAwait(journalAppend(Records.encode(record)));
+        apply(record);
     }
 
     /** Appends a record and asks for its sync without waiting; returns its journal position. */
@@ -448,10 +607,10 @@ public final class MapDbStorage implements Storage {
         }
     }
 
-    /** Applies a durable change to the index; a failure here leaves the index behind the journal. */
-    private void apply(Runnable change) {
+    /** Applies a journal record to the index; a failure here leaves the index behind the journal. */
+    private void apply(Records.Record record) {
         try {
-            change.run();
+            index.apply(record, databases);
         } catch (RuntimeException e) {
             damaged = true;
             throw new StorageException("index update failed after the change was made durable; reopen the hub"
@@ -500,6 +659,9 @@ public final class MapDbStorage implements Storage {
 
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.close(); // before the gate: a checkpoint in progress abandons its copy
+        }
         gate.writeLock().lock();
         try {
             if (closed) {
@@ -556,69 +718,39 @@ public final class MapDbStorage implements Storage {
         }
     }
 
-    /** Applies journal records to an index, in order (rebuild and catch-up). */
+    /** Applies journal records to an index, in order (rebuild and catch-up), through {@link Index#apply}. */
     private static final class Replayer {
         private final Index index;
         private final Map<String, Index.Db> databases;
+        /** After a checkpoint: pushes it already holds (at or below a database's copied head) are skipped. */
+        private final boolean afterCheckpoint;
         private long records;
 
-        Replayer(Index index, Map<String, Index.Db> databases) {
+        Replayer(Index index, Map<String, Index.Db> databases, boolean afterCheckpoint) {
             this.index = index;
             this.databases = databases;
+            this.afterCheckpoint = afterCheckpoint;
         }
 
         long replay(Journal journal, long from) throws IOException {
-            journal.replay(from, (end, payload) -> apply(payload));
+            journal.replay(from, (end, payload) -> apply(Records.decode(payload)));
             index.setAppliedPosition(journal.end());
             return records;
         }
 
-        private void apply(ByteBuffer payload) throws IOException {
+        private void apply(Records.Record r) throws IOException {
             records++;
-            byte type = Records.type(payload);
-            DataInputStream in = Records.body(payload);
-            switch (type) {
-                case Records.CREATE_DATABASE, Records.CREATE_DATABASE_V2 -> {
-                    Records.DatabaseQuota c = Records.readDatabaseQuota(type, in);
-                    if (!databases.containsKey(c.database())) {
-                        databases.put(c.database(), index.createDatabase(c.database(), c.quota()));
-                    }
-                }
-                case Records.DATABASE_QUOTA -> {
-                    Records.DatabaseQuota q = Records.readDatabaseQuota(type, in);
-                    Index.Db d = databases.get(q.database());
-                    if (d == null) {
-                        throw new IOException("journal quota for " + q.database() + ", which does not exist");
-                    }
-                    index.setQuota(d, q.quota());
-                }
-                case Records.PUSH, Records.PUSH_V2 -> {
-                    Records.Push p = Records.readPush(type, in);
-                    Index.Db d = databases.get(p.database());
-                    if (d == null || p.revision() != d.head + 1) {
-                        throw new IOException("journal push to " + p.database() + " as revision " + p.revision()
-                                + " does not follow the database's head " + (d == null ? "(none)" : d.head));
-                    }
-                    // pushes written before deletions of absent keys were left out hold them: drop them alike
-                    List<Write> writes = index.effective(d, p.writes());
-                    index.applyPush(d, p.revision(), p.pushId(), p.saved(), writes);
-                    d.head = p.revision();
-                }
-                case Records.ACCOUNT, Records.ACCOUNT_V2 -> {
-                    Records.Account a = Records.readAccount(type, in);
-                    index.putCredential(a.credential());
-                    a.grants().forEach(index::putGrant);
-                    if (a.database() != null && !databases.containsKey(a.database())) {
-                        databases.put(a.database(), index.createDatabase(a.database(), a.databaseQuota()));
-                    }
-                }
-                case Records.CREDENTIAL -> index.putCredential(Records.readCredential(in));
-                case Records.GRANT, Records.GRANT_V2 -> index.putGrant(Records.readGrant(type, in));
-                case Records.REVOKE -> {
-                    Records.Revoke r = Records.readRevoke(in);
-                    index.removeGrant(r.access(), r.permission(), r.resource());
-                }
-                default -> throw new IOException("unknown journal record type " + type);
+            Index.Db pushed = r instanceof Records.Push p ? databases.get(p.database()) : null;
+            if (afterCheckpoint && pushed != null && ((Records.Push) r).revision() <= pushed.head) {
+                return;
+            }
+            try {
+                index.apply(r, databases);
+            } catch (IllegalStateException e) {
+                throw new IOException("journal record does not follow the index: " + e.getMessage(), e);
+            }
+            if (r instanceof Records.Push p) {
+                databases.get(p.database()).head = p.revision();
             }
         }
     }

@@ -39,40 +39,99 @@ final class Records {
     }
 
     /**
-     * A decoded push record.
+     * A journal record, decoded: what one change does. {@link Index#apply} is the one place that says
+     * what each does to the index, for the live write path and for replay alike.
+     */
+    sealed interface Record permits CreateDatabase, QuotaChange, Push, Account, CredentialChange, GrantChange,
+            Revoke {
+    }
+
+    /** A database created; quota -1 for none of its own. */
+    record CreateDatabase(String database, long quota) implements Record {
+    }
+
+    /** A database's own quota set (-1: removed). */
+    record QuotaChange(String database, long quota) implements Record {
+    }
+
+    /**
+     * A push.
      *
      * @param saved the number of objects the push carried (its answer's {@code saved})
      */
-    record Push(String database, long revision, String pushId, int saved, List<Write> writes) {
+    record Push(String database, long revision, String pushId, int saved, List<Write> writes) implements Record {
     }
 
-    /** A decoded database creation or quota change; quota -1 for none. */
-    record DatabaseQuota(String database, long quota) {
+    /** An account created, with the database created with it (or null) and its quota. */
+    record Account(Credential credential, List<Grant> grants, String database, long databaseQuota)
+            implements Record {
     }
 
-    /** A decoded account creation, with the database created with it (or null) and its quota. */
-    record Account(Credential credential, List<Grant> grants, String database, long databaseQuota) {
+    /** A credential replaced (a new secret). */
+    record CredentialChange(Credential credential) implements Record {
     }
 
-    /** A decoded revocation. */
-    record Revoke(String access, String permission, String resource) {
+    /** A grant given or replaced. */
+    record GrantChange(Grant grant) implements Record {
     }
 
-    static byte[] createDatabase(String name, long quota) {
+    /** A revocation. */
+    record Revoke(String access, String permission, String resource) implements Record {
+    }
+
+    /** Encodes a record as the journal stores it (always the newest version of its type). */
+    static byte[] encode(Record r) {
+        if (r instanceof Push p) {
+            return push(p.database(), p.revision(), p.pushId(), p.saved(), p.writes());
+        } else if (r instanceof CreateDatabase c) {
+            return createDatabase(c.database(), c.quota());
+        } else if (r instanceof QuotaChange q) {
+            return databaseQuota(q.database(), q.quota());
+        } else if (r instanceof Account a) {
+            return account(a.credential(), a.grants(), a.database(), a.databaseQuota());
+        } else if (r instanceof CredentialChange c) {
+            return credential(c.credential());
+        } else if (r instanceof GrantChange g) {
+            return grant(g.grant());
+        }
+        Revoke v = (Revoke) r;
+        return revoke(v.access(), v.permission(), v.resource());
+    }
+
+    /** Decodes a journal record of any version this code or an earlier one wrote. */
+    static Record decode(ByteBuffer payload) throws IOException {
+        byte type = type(payload);
+        DataInputStream in = body(payload);
+        return switch (type) {
+            case CREATE_DATABASE, CREATE_DATABASE_V2 -> {
+                String name = in.readUTF();
+                yield new CreateDatabase(name, type == CREATE_DATABASE ? -1 : in.readLong());
+            }
+            case DATABASE_QUOTA -> new QuotaChange(in.readUTF(), in.readLong());
+            case PUSH, PUSH_V2 -> readPush(type, in);
+            case ACCOUNT, ACCOUNT_V2 -> readAccount(type, in);
+            case CREDENTIAL -> new CredentialChange(readCredential(in));
+            case GRANT, GRANT_V2 -> new GrantChange(readGrant(type, in));
+            case REVOKE -> readRevoke(in);
+            default -> throw new IOException("unknown journal record type " + type);
+        };
+    }
+
+    private static byte[] createDatabase(String name, long quota) {
         return encode(CREATE_DATABASE_V2, out -> {
             out.writeUTF(name);
             out.writeLong(quota);
         });
     }
 
-    static byte[] databaseQuota(String name, long quota) {
+    private static byte[] databaseQuota(String name, long quota) {
         return encode(DATABASE_QUOTA, out -> {
             out.writeUTF(name);
             out.writeLong(quota);
         });
     }
 
-    static byte[] push(String database, long revision, String pushId, int saved, List<Write> writes) {
+    private static byte[] push(String database, long revision, String pushId, int saved, List<Write> writes) {
         int estimate = 64;
         for (Write w : writes) {
             estimate += 16 + w.store().length() + w.key().length() + (w.value() == null ? 0 : w.value().length);
@@ -99,7 +158,7 @@ final class Records {
         });
     }
 
-    static byte[] account(Credential c, List<Grant> grants, String database, long databaseQuota) {
+    private static byte[] account(Credential c, List<Grant> grants, String database, long databaseQuota) {
         return encode(ACCOUNT_V2, out -> {
             writeCredential(out, c);
             out.writeInt(grants.size());
@@ -114,15 +173,15 @@ final class Records {
         });
     }
 
-    static byte[] credential(Credential c) {
+    private static byte[] credential(Credential c) {
         return encode(CREDENTIAL, out -> writeCredential(out, c));
     }
 
-    static byte[] grant(Grant g) {
+    private static byte[] grant(Grant g) {
         return encode(GRANT_V2, out -> writeGrant(out, g));
     }
 
-    static byte[] revoke(String access, String permission, String resource) {
+    private static byte[] revoke(String access, String permission, String resource) {
         return encode(REVOKE, out -> {
             out.writeUTF(access);
             out.writeUTF(permission);
@@ -140,14 +199,8 @@ final class Records {
         return in;
     }
 
-    /** Reads a database creation (either version) or a quota change. */
-    static DatabaseQuota readDatabaseQuota(byte type, DataInputStream in) throws IOException {
-        String name = in.readUTF();
-        return new DatabaseQuota(name, type == CREATE_DATABASE ? -1 : in.readLong());
-    }
-
     /** Reads a push record of either version. */
-    static Push readPush(byte type, DataInputStream in) throws IOException {
+    private static Push readPush(byte type, DataInputStream in) throws IOException {
         String db = in.readUTF();
         long revision = in.readLong();
         String pushId = in.readBoolean() ? in.readUTF() : null;
@@ -169,7 +222,7 @@ final class Records {
     }
 
     /** Reads an account record of either version. */
-    static Account readAccount(byte type, DataInputStream in) throws IOException {
+    private static Account readAccount(byte type, DataInputStream in) throws IOException {
         Credential c = readCredential(in);
         int n = in.readInt();
         List<Grant> grants = new ArrayList<>(n);
@@ -203,7 +256,7 @@ final class Records {
         return new Grant(access, permission, resource, value, delegator);
     }
 
-    static Revoke readRevoke(DataInputStream in) throws IOException {
+    private static Revoke readRevoke(DataInputStream in) throws IOException {
         return new Revoke(in.readUTF(), in.readUTF(), in.readUTF());
     }
 

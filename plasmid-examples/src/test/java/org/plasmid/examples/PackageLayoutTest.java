@@ -32,19 +32,20 @@ class PackageLayoutTest {
     private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\\\n]|\\\\.)*\"");
 
     /** Package (under org.plasmid.examples) → the packages (under org.plasmid) it may refer to, besides its own. */
-    private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "cli", Set.of(),
-            "client", Set.of(),
-            "server", Set.of("core", "servlet"),
-            "demo", Set.of("core", "examples.server"),
-            "ctl", Set.of("core", "servlet", "examples.server", "examples.demo", "examples.cli"),
-            "tools", Set.of(),
-            "tools.torture", Set.of("examples.client", "examples.tools", "examples.cli"),
-            "tools.soak", Set.of("core", "servlet", "examples.server", "examples.client", "examples.tools",
-                    "examples.cli"),
-            "tools.nodes", Set.of("examples.client", "examples.cli"),
-            "bench", Set.of("core", "servlet", "examples.server", "examples.client", "examples.tools",
-                    "examples.cli"));
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("cli", Set.of()),
+            Map.entry("client", Set.of()),
+            Map.entry("server", Set.of("core", "servlet")),
+            Map.entry("demo", Set.of("core", "examples.server")),
+            Map.entry("ctl", Set.of("core", "servlet", "examples.server", "examples.demo", "examples.cli")),
+            Map.entry("tools", Set.of()),
+            Map.entry("tools.torture", Set.of("examples.client", "examples.tools", "examples.cli")),
+            Map.entry("tools.soak", Set.of("core", "servlet", "examples.server", "examples.client", "examples.tools",
+                    "examples.cli")),
+            Map.entry("tools.nodes", Set.of("examples.client", "examples.cli")),
+            Map.entry("tools.hub", Set.of("examples.client", "examples.tools", "examples.cli")),
+            Map.entry("bench", Set.of("core", "servlet", "examples.server", "examples.client", "examples.tools",
+                    "examples.cli")));
 
     @Test
     void everyPackage_refersOnlyToThePackagesItsRoleAllows() throws IOException {

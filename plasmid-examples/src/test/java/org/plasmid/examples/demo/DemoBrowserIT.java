@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The todo demo in two real browsers (headless Chromium, two separate profiles: two devices) against the
- * real {@code plasmidctl.jar --demo} over plain HTTP ({@link RunningDemo}). Each test opens a new list on
- * device A and the share link on B.
+ * real {@code plasmidctl.jar --demo} over plain HTTP ({@link RunningDemo}; {@link DemoHttpsIT} runs it once
+ * over HTTPS). Each test opens a new list on device A and the share link on B.
  * Screenshots of both devices go to {@code target/demo-screenshots/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -16,9 +16,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A self-signed certificate for {@code localhost} and {@code 127.0.0.1}, made by the JDK's keytool for a
- * test: as a PKCS12 keystore, and as the PEM pair Let's Encrypt hands out (a chain and a PKCS#8 key, or
- * the PKCS#1 key openssl writes for RSA); and a client's trust store that trusts it alone.
+ * A self-signed certificate for {@code localhost}, {@code 127.0.0.1} and any names a test adds, made by
+ * the JDK's keytool for a test: as a PKCS12 keystore, and as the PEM pair Let's Encrypt hands out (a
+ * chain and a PKCS#8 key, or the PKCS#1 key openssl writes for RSA); and a client's trust store that
+ * trusts it alone.
  */
 public final class TestCertificates {
     /** The keystore's password. */
@@ -34,12 +35,20 @@ public final class TestCertificates {
         this.key = key;
     }
 
-    /** Makes a new RSA key and its certificate in {@code dir}. */
-    public static TestCertificates create(Path dir) throws Exception {
+    /**
+     * Makes a new RSA key and its certificate in {@code dir}.
+     *
+     * @param moreNames host names the certificate is for besides {@code localhost} and {@code 127.0.0.1}
+     */
+    public static TestCertificates create(Path dir, String... moreNames) throws Exception {
         Path file = dir.resolve("server.p12");
+        StringBuilder names = new StringBuilder("SAN=dns:localhost,ip:127.0.0.1");
+        for (String name : moreNames) {
+            names.append(",dns:").append(name);
+        }
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "plasmid", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
+                "-dname", "CN=localhost", "-ext", names.toString(), "-storetype", "PKCS12",
                 "-keystore", file.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -35,10 +35,11 @@ final class Chromium {
      *
      * @param width window width in CSS pixels
      * @param height window height
+     * @param moreArguments further command-line switches, such as a host mapping or a trusted key
      * @return the running browser
      * @throws IllegalStateException if Chromium or its driver is not installed
      */
-    static Chromium start(int width, int height) throws IOException {
+    static Chromium start(int width, int height, String... moreArguments) throws IOException {
         requireExecutable(BROWSER, "chromium");
         requireExecutable(DRIVER, "chromium-driver");
         // Belt and braces: with the driver's path set, Selenium has nothing to ask Selenium Manager for.
@@ -50,6 +51,7 @@ final class Chromium {
                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
                 "--window-size=" + width + "," + height);
+        options.addArguments(moreArguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort()

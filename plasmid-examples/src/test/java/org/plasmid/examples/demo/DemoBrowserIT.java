@@ -2,19 +2,9 @@ package org.plasmid.examples.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -22,11 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.plasmid.examples.CtlJar;
 
 /**
  * The todo demo in two real browsers (headless Chromium, two separate profiles: two devices) against the
- * real {@code plasmidctl.jar --demo}, started as a child process on a free port, as a newcomer runs it. Each test opens a new list on device A and the share link on B.
+ * real {@code plasmidctl.jar --demo} over plain HTTP ({@link RunningDemo}; {@link DemoHttpsIT} runs it once
+ * over HTTPS). Each test opens a new list on device A and the share link on B.
  * Screenshots of both devices go to {@code target/demo-screenshots/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -36,62 +26,27 @@ class DemoBrowserIT {
     @TempDir
     static Path tmp;
 
-    private CtlJar.Server server;
-    private URI root;
-    private Chromium browserA;
-    private Chromium browserB;
+    private RunningDemo demo;
     private DemoPage a;
     private DemoPage b;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
     void start() throws Exception {
-        server = CtlJar.serve(tmp, "--demo", "--port", "0", "--hub-path", tmp.resolve("hub").toString());
-        root = server.api().resolve("/");
-        browserA = Chromium.start(1000, 900);
-        browserB = Chromium.start(420, 860); // a phone-sized window: the page must stay usable
-        a = new DemoPage("device A", browserA);
-        b = new DemoPage("device B", browserB);
+        demo = RunningDemo.overHttp(tmp);
+        a = demo.a();
+        b = demo.b();
     }
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (server != null) {
-                // Ctrl-C with the pages still open (each holding a long-poll): a prompt, clean stop.
-                assertEquals(0, server.terminate(), server.log());
-            }
-        } finally {
-            try {
-                if (server != null) {
-                    server.close();
-                }
-            } finally {
-                try {
-                    if (browserA != null) {
-                        browserA.quit();
-                    }
-                } finally {
-                    if (browserB != null) {
-                        browserB.quit();
-                    }
-                }
-            }
+        if (demo != null) {
+            demo.close();
         }
-    }
-
-    /** A new list on A, opened on B through A's share link. */
-    private void shareNewList() {
-        a.openNewList(root);
-        b.open(a.shareLink());
-        assertEquals(a.databaseName(), b.databaseName(), "B opened A's list");
-        assertTrue(a.databaseName().startsWith(DemoWebApp.GUEST_PREFIX), a.databaseName());
     }
 
     @Test
     void anItemAddedOnA_appearsOnB_withinTwoSeconds_withoutAReload() {
-        shareNewList();
+        demo.shareNewList();
         b.script("window.notReloaded = true");
 
         a.add("Buy oat milk");
@@ -105,14 +60,14 @@ class DemoBrowserIT {
         assertEquals(Boolean.TRUE, b.script("return window.notReloaded === true"), "B was never reloaded");
         a.awaitSynced();
         b.awaitSynced();
-        assertEquals(serverList(a), a.shown());
-        assertEquals(serverList(a), b.shown());
+        assertEquals(demo.serverList(a), a.shown());
+        assertEquals(demo.serverList(a), b.shown());
     }
 
     @Test
     void anOfflineEditThatConflicts_isPromptedOnReconnect_resolvedByMerging_andBothDevicesMatchTheServer()
             throws Exception {
-        shareNewList();
+        demo.shareNewList();
         a.add("Plan the trip");
         b.await("A's item", d -> b.titles().contains("Plan the trip"));
         b.awaitSynced();
@@ -143,7 +98,7 @@ class DemoBrowserIT {
         a.await("the merged title", d -> a.titles().equals(List.of(merged)));
         b.awaitSynced();
         a.awaitSynced();
-        Map<String, String> onServer = serverList(a);
+        Map<String, String> onServer = demo.serverList(a);
         assertEquals(List.of(merged), List.copyOf(onServer.values()));
         assertEquals(onServer, a.shown());
         assertEquals(onServer, b.shown());
@@ -160,7 +115,7 @@ class DemoBrowserIT {
 
     @Test
     void aReloadWhileOffline_keepsLocalData_andItsEditsSyncOnceOnline() throws Exception {
-        shareNewList();
+        demo.shareNewList();
         a.add("Water the plants");
         b.await("A's item", d -> b.titles().contains("Water the plants"));
         b.awaitSynced();
@@ -179,13 +134,13 @@ class DemoBrowserIT {
         a.await("B's offline item", d -> a.titles().contains("Call the landlord"));
         b.awaitSynced();
         a.awaitSynced();
-        assertEquals(serverList(a), a.shown());
-        assertEquals(serverList(a), b.shown());
+        assertEquals(demo.serverList(a), a.shown());
+        assertEquals(demo.serverList(a), b.shown());
     }
 
     @Test
     void deletes_syncBothWays_andLeaveTheServersCopy() {
-        shareNewList();
+        demo.shareNewList();
         a.add("Old task");
         a.add("Another old task");
         a.add("Keep me");
@@ -198,7 +153,7 @@ class DemoBrowserIT {
 
         a.awaitSynced();
         b.awaitSynced();
-        Map<String, String> onServer = serverList(a);
+        Map<String, String> onServer = demo.serverList(a);
         assertEquals(List.of("Keep me"), List.copyOf(onServer.values()));
         assertEquals(onServer, a.shown());
         assertEquals(onServer, b.shown());
@@ -206,7 +161,7 @@ class DemoBrowserIT {
 
     @Test
     void aPushWhoseAnswerWasLost_isResentWithItsPushId_andSavedOnce_withoutAConflictWithItself() {
-        shareNewList();
+        demo.shareNewList();
         Map<String, String> c = a.credentials();
         // A second client on the same list, in a page without the app, whose first push answer is "lost":
         // the request reaches the server but the client sees a network error. The item is edited again
@@ -257,13 +212,13 @@ class DemoBrowserIT {
         assertEquals(before + 2, result.get("after"), "the first push saved once, then the second edit");
         assertEquals(0L, result.get("pending"));
         assertEquals("second", result.get("value"));
-        assertEquals(before + 2, serverRevision(c));
+        assertEquals(before + 2, demo.serverRevision(c));
         a.await("the item on A", d -> a.titles().contains("second"));
     }
 
     @Test
     void offlineEditsToDifferentFieldsOfOneItem_mergeWithoutAPrompt() {
-        shareNewList();
+        demo.shareNewList();
         a.add("Return the library books");
         b.await("A's item", d -> b.titles().contains("Return the library books"));
         b.awaitSynced();
@@ -281,13 +236,13 @@ class DemoBrowserIT {
         assertFalse(b.conflictShown(), "different fields merge silently");
         a.awaitSynced();
         b.awaitSynced();
-        assertEquals(serverList(a), a.shown());
-        assertEquals(serverList(a), b.shown());
+        assertEquals(demo.serverList(a), a.shown());
+        assertEquals(demo.serverList(a), b.shown());
     }
 
     @Test
     void theClientsConflictCallback_getsMineTheirsAndBase_andEachResolutionIsKept() {
-        shareNewList();
+        demo.shareNewList();
         Map<String, String> c = a.credentials();
         // Two clients of the list in one page (two IndexedDB databases): "here" has unpushed edits to
         // keys that "there" changed on the server; here's callback answers per key.
@@ -334,39 +289,5 @@ class DemoBrowserIT {
         assertEquals(Map.of("t", "base"), seen.get("theirs").get("base"));
         assertEquals(null, seen.get("gone").get("theirs"), "a delete on the server arrives as null");
         assertEquals(4, seen.size(), "one call per conflicting key");
-    }
-
-    // ---- the server's view, over HTTP
-
-    /** @return the server's clone of the page's list, in the page's shape: key to "title" or "title ✓" */
-    private Map<String, String> serverList(DemoPage page) {
-        JsonNode clone = get(page.credentials(), "d/" + page.credentials().get("dbname") + "/clone");
-        Map<String, String> items = new LinkedHashMap<>();
-        List<Map.Entry<String, JsonNode>> entries = new java.util.ArrayList<>();
-        entries.addAll(clone.path("data").path("todos").properties());
-        entries.sort(java.util.Comparator.<Map.Entry<String, JsonNode>>comparingLong(
-                e -> e.getValue().get(1).path("created").asLong()).thenComparing(Map.Entry::getKey));
-        for (Map.Entry<String, JsonNode> e : entries) {
-            JsonNode value = e.getValue().get(1);
-            items.put(e.getKey(), value.path("title").asText() + (value.path("done").asBoolean() ? " ✓" : ""));
-        }
-        return items;
-    }
-
-    private long serverRevision(Map<String, String> c) {
-        return get(c, "d/" + c.get("dbname")).path("revision").asLong();
-    }
-
-    private JsonNode get(Map<String, String> c, String path) {
-        String auth = Base64.getEncoder().encodeToString(
-                (c.get("access") + ":" + c.get("secret")).getBytes(StandardCharsets.UTF_8));
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.api().resolve(path))
-                    .header("Authorization", "Basic " + auth).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode(), r.body());
-            return json.readTree(r.body());
-        } catch (Exception e) {
-            throw new AssertionError("GET " + path + " failed", e);
-        }
     }
 }

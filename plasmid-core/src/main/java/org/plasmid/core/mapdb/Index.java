@@ -586,6 +586,15 @@ final class Index implements AutoCloseable {
         meta.put("indexVersion", VERSION);
     }
 
+    /** @return the checkpoint position this index was last rebuilt from (0: from the journal's start) */
+    long builtFrom() {
+        return meta.getOrDefault("builtFrom", 0L);
+    }
+
+    void setBuiltFrom(long position) {
+        meta.put("builtFrom", position);
+    }
+
     long appliedPosition() {
         return meta.getOrDefault("appliedPosition", -1L);
     }

@@ -221,6 +221,43 @@ class CheckpointTest {
     }
 
     @Test
+    void anIndexGrownByOverwrites_isRebuiltFromTheCheckpoint_whenTheHubOpens_andOnlyThen() throws Exception {
+        MapDbStorage s = open();
+        s.createDatabase("db", -1);
+        long head = 0;
+        for (int i = 0; i < 300; i++) {
+            head = Overwrites.pushNext(s, "db", 400);
+        }
+        s.checkpoint();
+        s.close();
+        long position = Checkpoint.position(Checkpoint.files(dir).get(0));
+        assertEquals(0, builtFrom(), "built as the hub was written");
+        open().close();
+        assertEquals(0, builtFrom(), "an index within bounds is kept (a clean stop reopens at once)");
+        long allowance = MapDbStorage.bloatAllowance;
+        MapDbStorage.bloatAllowance = 0; // every index is "much larger than its live state" now
+        try {
+            open().close();
+        } finally {
+            MapDbStorage.bloatAllowance = allowance;
+        }
+        assertEquals(position, builtFrom(), "the index was rebuilt from the checkpoint");
+        try (MapDbStorage again = open()) {
+            assertEquals(head, again.revision("db").getAsLong());
+            assertEquals(Overwrites.expected(head), Overwrites.actual(again, "db"));
+        }
+    }
+
+    private long builtFrom() {
+        Index index = Index.readOnly(dir.resolve("index.mapdb"));
+        try {
+            return index.builtFrom();
+        } finally {
+            index.close();
+        }
+    }
+
+    @Test
     void aDamagedCheckpoint_whoseJournalWasCompactedAway_refusesToOpen_insteadOfLosingData() throws Exception {
         MapDbStorage s = open();
         s.createDatabase("db", -1);

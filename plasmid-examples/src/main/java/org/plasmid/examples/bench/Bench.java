@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.plasmid.core.PlasmidHub;
+import org.plasmid.core.mapdb.CheckpointPolicy;
+import org.plasmid.core.mapdb.MapDbStorage;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.client.SyncClient;
 import org.plasmid.examples.server.PlasmidServer;
@@ -32,7 +34,7 @@ public final class Bench {
 
     /** What to run; {@link BenchCommand} reads them from the command line. */
     record Options(List<URI> url, String access, String secret, boolean engine, boolean quick, List<String> workloads,
-            int runs, long seed, Path dir) {
+            int runs, long seed, Path dir, boolean noCheckpoints) {
     }
 
     /**
@@ -79,7 +81,8 @@ public final class Bench {
             if (o.url() != null) {
                 target = new HttpTarget(o.url(), 0, o.access(), o.secret());
             } else {
-                hub = PlasmidHub.open(hubDir.resolve("hub"));
+                hub = PlasmidHub.builder().storage(MapDbStorage.open(hubDir.resolve("hub"), o.noCheckpoints()
+                        ? CheckpointPolicy.disabled() : CheckpointPolicy.defaults()), true).build();
                 if (o.engine()) {
                     target = new EngineTarget(hub);
                 } else {

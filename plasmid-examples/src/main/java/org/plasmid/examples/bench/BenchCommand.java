@@ -47,6 +47,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--engine", description = "call the engine directly instead of over HTTP")
     boolean engine;
 
+    @Option(names = "--no-checkpoints", description = "the benchmark's own hub records no checkpoints (compares the "
+            + "cost of checkpointing and compaction, which run by default)")
+    boolean noCheckpoints;
+
     @Option(names = "--url", paramLabel = "URL", split = ",",
             description = "benchmark a running server's API base (with --access and --secret of an account "
                     + "allowed to create databases); several, comma-separated, for nodes that share one hub "
@@ -96,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
             throw usage("--url and --engine exclude each other");
         }
         return new Bench.Options(url, access, secret, engine, quick, chosen, Cli.inRange(spec, "--runs", runs, 1, 1000),
-                seed, dir);
+                seed, dir, noCheckpoints);
     }
 
     private ParameterException usage(String message) {

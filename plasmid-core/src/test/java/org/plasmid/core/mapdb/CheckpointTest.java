@@ -59,10 +59,7 @@ class CheckpointTest {
         s.putGrant(new Grant("bob", "WriteDatabase", "db", "Yes", "alice"));
         s.putGrant(new Grant("bob", "ReadDatabase", "db", "Yes", null));
         assertTrue(s.removeGrant("bob", "ReadDatabase", "db"));
-        long head = 1;
-        for (int i = 0; i < 400; i++) {
-            head = Overwrites.pushNext(s, "db", 200);
-        }
+        long head = Overwrites.pushMany(s, "db", 400, 200);
         long before = Trees.size(dir.resolve("journal"));
         s.checkpoint();
         long after = Trees.size(dir.resolve("journal"));
@@ -95,14 +92,9 @@ class CheckpointTest {
     void recovery_afterACheckpoint_replaysTheJournalWrittenAfterIt() throws Exception {
         MapDbStorage s = open();
         s.createDatabase("db", -1);
-        for (int i = 0; i < 100; i++) {
-            Overwrites.pushNext(s, "db", 100);
-        }
+        Overwrites.pushMany(s, "db", 100, 100);
         s.checkpoint();
-        long head = 0;
-        for (int i = 0; i < 50; i++) {
-            head = Overwrites.pushNext(s, "db", 100);
-        }
+        long head = Overwrites.pushMany(s, "db", 50, 100);
         s.createDatabase("later", 3);
         s.updateCredential(credential("nobody")); // no such account: nothing written
         s = reopenAsAfterACrash(s);
@@ -119,10 +111,7 @@ class CheckpointTest {
     void pushesAndPullsDuringACopy_seeEveryKeyOnce_andTheCheckpointHoldsTheStateItStartedFrom() throws Exception {
         MapDbStorage s = open();
         s.createDatabase("db", -1);
-        long head = 1;
-        for (int i = 0; i < 60; i++) {
-            head = Overwrites.pushNext(s, "db", 50);
-        }
+        long head = Overwrites.pushMany(s, "db", 60, 50);
         long pinned = head;
         AtomicReference<Map<String, Long>> pulledDuringCopy = new AtomicReference<>();
         AtomicReference<Map<String, Long>> clonedDuringCopy = new AtomicReference<>();
@@ -189,10 +178,7 @@ class CheckpointTest {
     void theBackgroundPolicy_checkpointsAndCompacts_whileServing() throws Exception {
         try (MapDbStorage s = MapDbStorage.open(dir, CheckpointPolicy.defaults().every(64 << 10), SEGMENT)) {
             s.createDatabase("db", -1);
-            long head = 1;
-            for (int i = 0; i < 600; i++) {
-                head = Overwrites.pushNext(s, "db", 200);
-            }
+            long head = Overwrites.pushMany(s, "db", 600, 200);
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (Checkpoint.files(dir).isEmpty() || segments() > 4) {
                 assertTrue(System.nanoTime() < deadline, "a checkpoint within a minute; segments " + segments());
@@ -206,10 +192,7 @@ class CheckpointTest {
     void aCleanStop_afterCompaction_reopensWithoutReplayingTheCheckpoint() throws Exception {
         MapDbStorage s = open();
         s.createDatabase("db", -1);
-        long head = 0;
-        for (int i = 0; i < 200; i++) {
-            head = Overwrites.pushNext(s, "db", 200);
-        }
+        long head = Overwrites.pushMany(s, "db", 200, 200);
         s.checkpoint();
         s.close();
         assertTrue(Files.exists(dir.resolve("index.clean")));
@@ -224,10 +207,7 @@ class CheckpointTest {
     void anIndexGrownByOverwrites_isRebuiltFromTheCheckpoint_whenTheHubOpens_andOnlyThen() throws Exception {
         MapDbStorage s = open();
         s.createDatabase("db", -1);
-        long head = 0;
-        for (int i = 0; i < 300; i++) {
-            head = Overwrites.pushNext(s, "db", 400);
-        }
+        long head = Overwrites.pushMany(s, "db", 300, 400);
         s.checkpoint();
         s.close();
         long position = Checkpoint.position(Checkpoint.files(dir).get(0));
@@ -261,9 +241,7 @@ class CheckpointTest {
     void aDamagedCheckpoint_whoseJournalWasCompactedAway_refusesToOpen_insteadOfLosingData() throws Exception {
         MapDbStorage s = open();
         s.createDatabase("db", -1);
-        for (int i = 0; i < 200; i++) {
-            Overwrites.pushNext(s, "db", 200);
-        }
+        Overwrites.pushMany(s, "db", 200, 200);
         s.checkpoint();
         s.close();
         Files.delete(dir.resolve("index.clean"));

@@ -49,6 +49,15 @@ final class Overwrites {
         return r.revision();
     }
 
+    /** Pushes {@code pushes} revisions in a row; returns the new head. */
+    static long pushMany(Storage storage, String db, int pushes, int pad) {
+        long head = storage.revision(db).orElseThrow();
+        for (int i = 0; i < pushes; i++) {
+            head = pushNext(storage, db, pad);
+        }
+        return head;
+    }
+
     /** What a database at {@code head} holds: key to the revision of its live value. */
     static Map<String, Long> expected(long head) {
         Map<String, Long> state = new TreeMap<>();

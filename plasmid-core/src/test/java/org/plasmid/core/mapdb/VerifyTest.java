@@ -24,13 +24,9 @@ class VerifyTest {
     private void hubWithACheckpoint() {
         try (MapDbStorage s = MapDbStorage.open(dir, CheckpointPolicy.disabled(), SEGMENT)) {
             s.createDatabase("db", -1);
-            for (int i = 0; i < 300; i++) {
-                Overwrites.pushNext(s, "db", 200);
-            }
+            Overwrites.pushMany(s, "db", 300, 200);
             s.checkpoint();
-            for (int i = 0; i < 300; i++) {
-                Overwrites.pushNext(s, "db", 200);
-            }
+            Overwrites.pushMany(s, "db", 300, 200);
         }
     }
 
@@ -115,9 +111,7 @@ class VerifyTest {
     void aHubInUse_isCheckedAsFarAsIsSafe_andSaysSo() throws Exception {
         try (MapDbStorage s = MapDbStorage.open(dir, CheckpointPolicy.disabled(), SEGMENT)) {
             s.createDatabase("db", -1);
-            for (int i = 0; i < 100; i++) {
-                Overwrites.pushNext(s, "db", 200);
-            }
+            Overwrites.pushMany(s, "db", 100, 200);
             s.checkpoint();
             MapDbStorage.VerifyReport report = MapDbStorage.verify(dir);
             assertTrue(report.clean(), report.lines().toString());

@@ -222,7 +222,10 @@ final class Index implements AutoCloseable {
     }
 
     long readChanges(Db d, long since, EntryReader reader) {
-        long head = d.head;
+        return readChanges(d, since, d.head, reader);
+    }
+
+    private long readChanges(Db d, long since, long head, EntryReader reader) {
         if (since >= head) {
             return head;
         }
@@ -253,7 +256,57 @@ final class Index implements AutoCloseable {
         return current == null || Keys.stateRevision(current) != Keys.logRevision(logKey);
     }
 
+    /** A clone reads the log once per store, sequentially, when a database has at most this many stores. */
+    static final int SEQUENTIAL_CLONE_STORES = 4;
+
+    /**
+     * The live entries at the database's head, grouped by store. The log holds each key's latest entry
+     * only, so with few stores (the usual case) this is one sequential scan of the log per store, values
+     * included, like a pull; with many, the key index is walked in store order with a lookup per key.
+     */
     long readState(Db d, EntryReader reader) {
+        List<String> stores = stores(d, SEQUENTIAL_CLONE_STORES + 1);
+        if (stores.size() > SEQUENTIAL_CLONE_STORES) {
+            return readStateByKey(d, reader);
+        }
+        long head = d.head;
+        for (String store : stores) {
+            boolean[] stopped = {false};
+            readChanges(d, 0, head, (s, key, revision, value) -> {
+                if (value == null || !s.equals(store)) {
+                    return true;
+                }
+                if (!reader.entry(s, key, revision, value)) {
+                    stopped[0] = true;
+                    return false;
+                }
+                return true;
+            });
+            if (stopped[0]) {
+                break;
+            }
+        }
+        return head;
+    }
+
+    /** Up to {@code limit} of the database's store names, in order, by skipping through the key index. */
+    private List<String> stores(Db d, int limit) {
+        List<String> result = new ArrayList<>();
+        byte[] from = Keys.prefix(d.id);
+        byte[] end = Keys.prefix(d.id + 1);
+        while (result.size() < limit) {
+            byte[] k = state.ceilingKey(from);
+            if (k == null || java.util.Arrays.compareUnsigned(k, end) >= 0) {
+                break;
+            }
+            String store = Keys.stateStore(k);
+            result.add(store);
+            from = Keys.storeAfter(d.id, store);
+        }
+        return result;
+    }
+
+    private long readStateByKey(Db d, EntryReader reader) {
         long head = d.head;
         ConcurrentNavigableMap<byte[], byte[]> range =
                 state.subMap(Keys.prefix(d.id), true, Keys.prefix(d.id + 1), false);

@@ -49,6 +49,15 @@ final class Keys {
                 .array();
     }
 
+    /** The smallest state key after every key of {@code store} (the store's length-prefixed name, then 0xFF…). */
+    static byte[] storeAfter(long db, String store) {
+        byte[] s = store.getBytes(StandardCharsets.UTF_8);
+        // keys of the store are db|len|store|key: the next store's keys start at db|len|store+1 or a longer len
+        byte[] after = ByteBuffer.allocate(10 + s.length + 1).putLong(db).putShort((short) s.length).put(s)
+                .put((byte) 0xFF).array();
+        return after;
+    }
+
     static byte[] prefix(long db) {
         return ByteBuffer.allocate(8).putLong(db).array();
     }

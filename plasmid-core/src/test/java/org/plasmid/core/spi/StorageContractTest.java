@@ -181,6 +181,32 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void readState_ofManyStores_groupsEachStoreOnce_andLeavesDeletionsAndOverwrittenValuesOut() {
+        storage.createDatabase("db");
+        String[] stores = {"s7", "s1", "longer-store", "s3", "a", "s5", "zz"};
+        long head = 1;
+        for (int round = 0; round < 3; round++) {
+            for (String st : stores) {
+                append("db", head, put(st, "k" + round, "\"" + st + round + "\""), put(st, "shared", "\"" + round + "\""));
+                head++;
+            }
+        }
+        append("db", head, new Write("s3", "k1", null));
+        List<String> runs = new ArrayList<>();
+        java.util.Map<String, String> seen = new java.util.TreeMap<>();
+        for (Entry e : state("db")) {
+            if (runs.isEmpty() || !runs.get(runs.size() - 1).equals(e.store())) {
+                runs.add(e.store());
+            }
+            seen.put(e.store() + "/" + e.key(), e.value());
+        }
+        assertEquals(stores.length, runs.size(), "each store appears as one run: " + runs);
+        assertEquals(stores.length * 4 - 1, seen.size(), seen.toString());
+        assertEquals("\"2\"", seen.get("zz/shared"), "the latest value of an overwritten key");
+        assertTrue(!seen.containsKey("s3/k1"), "a deleted key is left out");
+    }
+
+    @Test
     void storeAndKeyBoundaries_neverBlur() {
         storage.createDatabase("db");
         append("db", 1, put("a", "bc", "1"), put("ab", "c", "2"), put("a\u0000b", "c", "3"));

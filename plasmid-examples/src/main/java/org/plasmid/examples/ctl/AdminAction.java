@@ -1,5 +1,6 @@
 package org.plasmid.examples.ctl;
 
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -39,6 +40,17 @@ final class AdminAction {
                     + "is created); none removes it")
     List<String> setDatabaseQuota;
 
+    @Option(names = "--backup", paramLabel = "DIR", converter = Converters.Dir.class,
+            description = "write a backup of the hub directory to DIR (new, or an empty directory), also while a "
+                    + "server holds the hub; it holds every push acknowledged before it started, and is a hub that "
+                    + "--hub-path DIR serves")
+    Path backup;
+
+    @Option(names = "--verify",
+            description = "check the hub directory's files (journal, checkpoints, index) without changing them, "
+                    + "also while a server holds the hub (its index is then not checked); exit 1 on damage")
+    boolean verify;
+
     /** @return the flag of the action given, for messages */
     String flag() {
         return setSecret != null ? "--set-secret"
@@ -46,7 +58,17 @@ final class AdminAction {
                 : revokePermission != null ? "--revoke-permission"
                 : checkPermission != null ? "--check-permission"
                 : setDatabaseQuota != null ? "--set-database-quota"
+                : backup != null ? "--backup"
+                : verify ? "--verify"
                 : "--list-accounts";
+    }
+
+    /**
+     * @return whether the action works on a hub directory's files rather than on an open hub: it needs no
+     *     lock, so it runs while a server holds the hub, and there is nothing to run it on in PostgreSQL
+     */
+    boolean onHubFiles() {
+        return backup != null || verify;
     }
 
     /** @return whether the action may create the hub (serving creates it too); the others need it to exist */
@@ -55,7 +77,7 @@ final class AdminAction {
     }
 
     /**
-     * Runs the action given.
+     * Runs the action given, unless it is one {@link #onHubFiles() on the hub's files}.
      *
      * @param admin the admin commands on the open hub
      * @throws org.plasmid.core.PlasmidException as {@link AdminCommands} says
@@ -72,8 +94,10 @@ final class AdminAction {
             admin.check(checkPermission.get(0), checkPermission.get(1), checkPermission.get(2));
         } else if (setDatabaseQuota != null) {
             admin.databaseQuota(setDatabaseQuota.get(0), setDatabaseQuota.get(1));
-        } else {
+        } else if (listAccounts) {
             admin.list();
+        } else {
+            throw new IllegalStateException(flag() + " works on the hub's files, not on an open hub");
         }
     }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  * plasmidctl's command line, as picocli parses it and prints its help: the options are declared in
  * {@link HubOptions}, {@link ServerOptions}, {@link AdminAction} and {@link GeneralOptions}, one class
  * per section of the help; a new flag is a field in one of them. Without an action it serves the hub;
- * with one it runs that action on the hub and exits.
+ * with one it runs that action on the hub and exits ({@code --backup} and {@code --verify} on the hub
+ * directory's files, in {@link HubFileActions}; the others on the open hub, in {@link AdminCommands}).
  */
 @Command(name = "plasmidctl",
         customSynopsis = "java -jar plasmidctl.jar [OPTIONS] [ACTION]",
@@ -48,12 +49,14 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:success (also after a graceful stop on SIGTERM or Ctrl-C)",
             "1:the action failed: an invalid or unknown name, the hub is in use by another process, "
-                    + "there is no hub at --hub-path, PostgreSQL cannot be reached or refuses the login, the port "
+                    + "there is no hub at --hub-path, the backup directory is not empty, --verify found damage, "
+                    + "PostgreSQL cannot be reached or refuses the login, the port "
                     + "cannot be used, a storage error, the keystore or key cannot be read (or its password is not "
                     + "set)",
-            "2:bad usage: an unknown option, a missing or malformed value, several actions, --demo "
-                    + "with an action, --hub-path with --jdbc-url, a password in the JDBC URL, both HTTPS "
-                    + "styles at once, one port for two uses"})
+            "2:bad usage: an unknown option, a missing or malformed value, several actions, --demo or "
+                    + "--checkpoint-every with an action, --hub-path with --jdbc-url, --backup, --verify or "
+                    + "--checkpoint-every with --jdbc-url, a password in the JDBC URL, both HTTPS styles at once, "
+                    + "one port for two uses"})
 final class CtlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -71,7 +74,8 @@ final class CtlCommand implements Callable<Integer> {
     MonitoringOptions monitoring = new MonitoringOptions();
 
     @ArgGroup(exclusive = true, order = 5,
-            heading = "%nAdmin actions (at most one; a running server holds the hub: stop it first):%n")
+            heading = "%nAdmin actions (at most one; stop a server that holds the hub directory first, except for "
+                    + "--backup and --verify):%n")
     AdminAction action;
 
     @ArgGroup(validate = false, order = 6, heading = "%nGeneral:%n")
@@ -108,9 +112,23 @@ final class CtlCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "the HTTPS and monitoring options apply to serving, "
                     + "not to " + action.flag());
         }
+        if (hub.checkpointEvery != null) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint-every applies to serving, not to "
+                    + action.flag());
+        }
+        if (action.onHubFiles() && location instanceof HubLocation.Postgres) {
+            throw new ParameterException(spec.commandLine(), action.backup != null
+                    ? "--backup copies a hub directory, not PostgreSQL: back PostgreSQL up with its own tools "
+                            + "(pg_dump, or pg_basebackup and WAL archiving; see the README, Scaling out on PostgreSQL)"
+                    : "--verify checks a hub directory, not PostgreSQL (pg_amcheck checks a PostgreSQL database)");
+        }
         if (location instanceof HubLocation.Directory d && !action.createsHub() && !Files.isDirectory(d.path())) {
             throw new PlasmidException(PlasmidException.Reason.NOT_FOUND, "there is no hub at " + d.path()
                     + " (--set-secret or serving creates one; --hub-path chooses another)");
+        }
+        if (action.onHubFiles()) {
+            return new HubFileActions(((HubLocation.Directory) location).path(), out, spec.commandLine().getErr())
+                    .run(action);
         }
         try (HubLocation.OpenHub opened = location.open()) {
             action.run(new AdminCommands(opened.hub(), out));

@@ -2,8 +2,10 @@ package org.plasmid.examples.ctl;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.plasmid.core.mapdb.CheckpointPolicy;
 import org.plasmid.examples.server.HubLocation;
 import org.plasmid.examples.cli.DurationConverter;
+import org.plasmid.examples.cli.SizeConverter;
 import picocli.CommandLine.Option;
 
 /**
@@ -13,11 +15,20 @@ import picocli.CommandLine.Option;
 final class HubOptions {
     /** The hub directory when neither option is given. */
     static final String DEFAULT_HUB = "hub";
+    /** The least {@code --checkpoint-every}: each checkpoint copies the whole live state, so not after every push. */
+    static final long MIN_CHECKPOINT_EVERY = 4L << 10;
 
     @Option(names = {"-p", "--hub-path"}, paramLabel = "DIR", converter = Converters.Dir.class,
             description = "hub directory (default: " + DEFAULT_HUB + ", relative to the current directory); serving "
                     + "and --set-secret create it, the other actions need it to exist")
     Path path;
+
+    @Option(names = "--checkpoint-every", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "serving a hub directory: record a checkpoint and compact the journal after every SIZE of "
+                    + "journal, such as 64KiB or 256MiB (default: after 16MiB of journal or half the last "
+                    + "checkpoint's size, whichever is more, and when idle for 15s with a journal segment to "
+                    + "reclaim); smaller means faster restarts after a crash and more writing")
+    Long checkpointEvery;
 
     @Option(names = "--jdbc-url", paramLabel = "URL", converter = Converters.NonBlank.class,
             description = "keep the hub in PostgreSQL instead, shared by every node given the same URL, e.g. "
@@ -40,14 +51,19 @@ final class HubOptions {
 
     /**
      * @return where the hub is
-     * @throws IllegalArgumentException if both are given, or the URL is malformed or carries a password
+     * @throws IllegalArgumentException if both are given, the URL is malformed or carries a password, or a
+     *     hub directory's option is given with the URL
      */
     HubLocation location() {
         if (jdbcUrl == null) {
-            return HubLocation.directory(path == null ? Path.of(DEFAULT_HUB) : path);
+            return HubLocation.directory(path == null ? Path.of(DEFAULT_HUB) : path, checkpointPolicy());
         }
         if (path != null) {
             throw new IllegalArgumentException("--hub-path and --jdbc-url exclude each other: give one");
+        }
+        if (checkpointEvery != null) {
+            throw new IllegalArgumentException("--checkpoint-every applies to a hub directory, not to --jdbc-url "
+                    + "(PostgreSQL manages its own storage)");
         }
         if (poolSize < 1) {
             throw new IllegalArgumentException("--jdbc-pool-size must be at least 1, got " + poolSize);
@@ -57,5 +73,16 @@ final class HubOptions {
         }
         return new HubLocation.Postgres(jdbcUrl, System.getenv(HubLocation.Postgres.PASSWORD_VARIABLE), poolSize,
                 recheck);
+    }
+
+    private CheckpointPolicy checkpointPolicy() {
+        if (checkpointEvery == null) {
+            return CheckpointPolicy.defaults();
+        }
+        if (checkpointEvery < MIN_CHECKPOINT_EVERY) {
+            throw new IllegalArgumentException("--checkpoint-every needs a size of at least "
+                    + SizeConverter.format(MIN_CHECKPOINT_EVERY) + ", got " + SizeConverter.format(checkpointEvery));
+        }
+        return CheckpointPolicy.defaults().every(checkpointEvery);
     }
 }

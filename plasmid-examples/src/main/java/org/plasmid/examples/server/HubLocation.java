@@ -12,6 +12,8 @@ import org.plasmid.core.PlasmidException;
 import org.plasmid.core.PlasmidHub;
 import org.plasmid.core.jdbc.JdbcStorage;
 import org.plasmid.core.jdbc.PgNotifications;
+import org.plasmid.core.mapdb.CheckpointPolicy;
+import org.plasmid.core.mapdb.MapDbStorage;
 import org.plasmid.core.spi.StorageException;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -35,10 +37,19 @@ public sealed interface HubLocation permits HubLocation.Directory, HubLocation.P
 
     /**
      * @param path a hub directory
-     * @return the location
+     * @return the location, opened with the default {@link CheckpointPolicy}
      */
     static HubLocation directory(Path path) {
-        return new Directory(path.toAbsolutePath().normalize());
+        return directory(path, CheckpointPolicy.defaults());
+    }
+
+    /**
+     * @param path a hub directory
+     * @param policy when the hub records checkpoints and compacts its journal while open
+     * @return the location
+     */
+    static HubLocation directory(Path path, CheckpointPolicy policy) {
+        return new Directory(path.toAbsolutePath().normalize(), policy);
     }
 
     /** An open hub with what closes after it (a connection pool). */
@@ -75,11 +86,18 @@ public sealed interface HubLocation permits HubLocation.Directory, HubLocation.P
      * A MapDB hub directory (created if missing).
      *
      * @param path the absolute directory
+     * @param policy when the open hub records checkpoints and compacts its journal
      */
-    record Directory(Path path) implements HubLocation {
+    record Directory(Path path, CheckpointPolicy policy) implements HubLocation {
+        /** @throws NullPointerException if a value is missing */
+        public Directory {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(policy, "policy");
+        }
+
         @Override
         public OpenHub open() {
-            return new OpenHub(PlasmidHub.open(path), () -> { });
+            return new OpenHub(PlasmidHub.builder().storage(MapDbStorage.open(path, policy), true).build(), () -> { });
         }
 
         @Override

@@ -11,7 +11,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.plasmid.core.mapdb.CheckpointPolicy;
 import org.plasmid.examples.cli.Cli;
+import org.plasmid.examples.server.HubLocation;
 import picocli.CommandLine.MissingParameterException;
 
 /** How plasmidctl's command line is read: the options and action it yields, without running them. */
@@ -93,5 +95,29 @@ class CtlCommandTest {
         CtlInProcess.Run r = CtlInProcess.run("--demo", "--list-accounts");
         assertEquals(2, r.exitCode(), r::toString);
         assertEquals("plasmidctl: --demo applies to serving, not to --list-accounts (see --help)\n", r.err());
+    }
+
+    @Test
+    void checkpointEvery_setsTheHubDirectorysPolicy_andWithoutIt_theDefaultPolicyHolds() {
+        assertEquals(HubLocation.directory(Path.of("hub"), CheckpointPolicy.defaults()), parse().hub.location());
+        assertEquals(HubLocation.directory(Path.of("/srv/hub"), CheckpointPolicy.defaults().every(64 << 10)),
+                parse("-p", "/srv/hub", "--checkpoint-every", "64KiB").hub.location());
+        assertEquals(HubLocation.directory(Path.of("hub"), CheckpointPolicy.defaults().every(256L << 20)),
+                parse("--checkpoint-every=256MiB", "--demo").hub.location());
+    }
+
+    @Test
+    void backupAndVerify_areActionsOnTheHubsFiles_theOthersAreNot() {
+        CtlCommand backup = parse("--backup", "/backups/today");
+        assertEquals(Path.of("/backups/today"), backup.action.backup);
+        assertEquals("--backup", backup.action.flag());
+        assertTrue(backup.action.onHubFiles());
+        assertFalse(backup.action.createsHub());
+        CtlCommand verify = parse("--verify", "-p", "h");
+        assertTrue(verify.action.verify);
+        assertEquals("--verify", verify.action.flag());
+        assertTrue(verify.action.onHubFiles());
+        assertFalse(parse("--list-accounts").action.onHubFiles());
+        assertFalse(parse("--set-secret", "a", "b").action.onHubFiles());
     }
 }

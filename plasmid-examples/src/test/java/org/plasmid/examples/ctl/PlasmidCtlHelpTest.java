@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.plasmid.core.mapdb.CheckpointPolicy;
+import org.plasmid.examples.cli.DurationConverter;
+import org.plasmid.examples.cli.SizeConverter;
 
 /** What plasmidctl prints about itself: the generated help, the version, the completion script. */
 class PlasmidCtlHelpTest {
@@ -27,8 +30,8 @@ class PlasmidCtlHelpTest {
         for (String option : List.of("-p, --hub-path DIR", "--host ADDR", "--port N", "--demo",
                 "--set-secret ACCESS SECRET", "--grant-permission ACCESS PERMISSION RESOURCE [VALUE]",
                 "--revoke-permission ACCESS PERMISSION RESOURCE", "--check-permission ACCESS PERMISSION RESOURCE",
-                "--list-accounts", "--set-database-quota DATABASE BYTES|none", "-h, --help", "-V, --version",
-                "--completion")) {
+                "--list-accounts", "--set-database-quota DATABASE BYTES|none", "--backup DIR", "--verify",
+                "--checkpoint-every SIZE", "-h, --help", "-V, --version", "--completion")) {
             assertTrue(help.contains("  " + option), option + " in\n" + help);
         }
         // the wrapping moves with the widest option (--tls-keystore FILE): compare the words
@@ -44,6 +47,16 @@ class PlasmidCtlHelpTest {
                 + "  java -jar plasmidctl.jar\n"), help);
         assertTrue(help.substring(exitCodes).matches("(?s)\nExit codes:\n  0   success.*\n  1   the action failed.*"
                 + "\n  2   bad usage.*"), help);
+    }
+
+    @Test
+    void help_statesTheDefaultCheckpointPolicy_asTheEngineDefinesIt() {
+        String help = CtlInProcess.run("--help").out().replaceAll("\\s+", " ");
+        CheckpointPolicy defaults = CheckpointPolicy.defaults();
+        assertTrue(help.contains("(default: after " + SizeConverter.format(defaults.minimumTail())
+                + " of journal or half the last checkpoint's size, whichever is more, and when idle for "
+                + DurationConverter.format(defaults.idleAfter()) + " with a journal segment to reclaim)"), help);
+        assertEquals(0.5, defaults.tailRatio(), "the help says half");
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import org.plasmid.examples.cli.Cli;
+import org.plasmid.examples.cli.SizeConverter;
 import org.plasmid.examples.client.SimulatedDevice;
 import org.plasmid.examples.client.SyncClient;
 import org.plasmid.examples.tools.ServerProcess;
@@ -42,7 +43,8 @@ public final class CrashTorture {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     /** Options of the server JVM: quick to start, small, and without a log line per request. */
     private static final List<String> SERVER_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
-            "-Dorg.slf4j.simpleLogger.log.org.plasmid.servlet.RequestLog=warn");
+            "-Dorg.slf4j.simpleLogger.log.org.plasmid.servlet.RequestLog=warn",
+            "-Dorg.slf4j.simpleLogger.log.org.plasmid.access=warn");
 
     /**
      * What to run.
@@ -54,9 +56,14 @@ public final class CrashTorture {
      * @param jar the plasmidctl jar
      * @param jdbcUrl with PostgreSQL: the URL two nodes share (one of them killed in each trial, in turn); null
      *     for one server on a temporary MapDB hub
+     * @param checkpointEvery on MapDB: the server's {@code --checkpoint-every} in bytes, 0 for its default
      */
-    record Options(int trials, int devices, long seed, Duration maxRun, Path jar, String jdbcUrl) {
+    record Options(int trials, int devices, long seed, Duration maxRun, Path jar, String jdbcUrl,
+            long checkpointEvery) {
     }
+
+    /** What the server logs for each checkpoint it records (plasmid-core's MapDB storage). */
+    static final String CHECKPOINT_LOGGED = "checkpoint at journal position";
 
     private final Options options;
     private final PrintStream out;
@@ -70,6 +77,8 @@ public final class CrashTorture {
     private final String db;
     private Path work;
     private SyncClient admin;
+    /** Checkpoints logged by the server processes that were killed or stopped so far. */
+    private long checkpoints;
 
     private CrashTorture(Options options, PrintStream out) {
         this.options = options;
@@ -114,7 +123,9 @@ public final class CrashTorture {
         Random schedule = new Random(options.seed());
         List<TortureReport.Trial> trials = new ArrayList<>();
         out.println("Plasmid crash torture: " + options.trials() + " trials, " + options.devices() + " devices, seed "
-                + options.seed() + " (the same schedule again: --seed " + options.seed() + ")");
+                + options.seed() + " (the same schedule again: --seed " + options.seed() + ")"
+                + (options.checkpointEvery() > 0 ? ", a checkpoint every "
+                        + SizeConverter.format(options.checkpointEvery()) + " of journal" : ""));
         try {
             if (!Files.isRegularFile(options.jar())) {
                 throw new IOException("there is no plasmidctl jar at " + options.jar().toAbsolutePath()
@@ -145,9 +156,13 @@ public final class CrashTorture {
             finalAudit();
             for (ServerProcess server : servers) {
                 int exit = server.terminate(Duration.ofSeconds(60));
+                checkpoints += logged(server);
                 if (exit != 0) {
                     errors.add("the server exited with " + exit + " on SIGTERM at the end");
                 }
+            }
+            if (options.jdbcUrl() == null) {
+                verifyHub();
             }
         } catch (IOException | UncheckedIOException | InterruptedException e) {
             if (e instanceof InterruptedException) {
@@ -167,7 +182,35 @@ public final class CrashTorture {
     }
 
     private List<String> serverArgs(int port) {
-        return hubArgs("--host", "127.0.0.1", "--port", Integer.toString(port));
+        List<String> args = hubArgs("--host", "127.0.0.1", "--port", Integer.toString(port));
+        if (options.checkpointEvery() > 0) {
+            args.addAll(List.of("--checkpoint-every", SizeConverter.format(options.checkpointEvery())));
+        }
+        return args;
+    }
+
+    private static long logged(ServerProcess server) {
+        String log = server.log();
+        long n = 0;
+        for (int i = log.indexOf(CHECKPOINT_LOGGED); i >= 0; i = log.indexOf(CHECKPOINT_LOGGED, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * After the last clean stop: plasmidctl --verify checks the tortured hub's journal, checkpoints and index
+     * (a hub that opens and serves may still hold damage that a later recovery would trip on).
+     */
+    private void verifyHub() {
+        out.println("checkpoints recorded by the servers: " + checkpoints);
+        try {
+            String report = ServerProcess.admin(options.jar(), work, hubArgs("--verify"));
+            out.println("plasmidctl --verify after the last stop: " + report.lines()
+                    .filter(l -> l.startsWith("No damage found")).findFirst().orElse("(no verdict)"));
+        } catch (IOException e) {
+            errors.add("plasmidctl --verify after the last stop: " + e.getMessage());
+        }
     }
 
     /** plasmidctl's arguments, after the hub's: a temporary MapDB hub, or the PostgreSQL URL. */
@@ -188,6 +231,7 @@ public final class CrashTorture {
         int victim = number % servers.size(); // on PostgreSQL the nodes take turns; the other serves on
         ServerProcess killed = servers.get(victim);
         killed.kill();
+        checkpoints += logged(killed);
         trialErrors.addAll(running.join(Duration.ofSeconds(60)));
         int inDoubt = (int) devices.stream().filter(TortureDevice::inDoubt).count();
 

@@ -9,9 +9,11 @@ import java.util.concurrent.Callable;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.cli.ManifestVersion;
 import org.plasmid.examples.cli.DurationConverter;
+import org.plasmid.examples.cli.SizeConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The crash torture's command line: its options, their defaults, and its help. */
@@ -69,6 +71,11 @@ final class TortureCommand implements Callable<Integer> {
                     + "devices use a new database each run")
     String jdbcUrl;
 
+    @Option(names = "--checkpoint-every", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "MapDB only: start the server with plasmidctl --checkpoint-every SIZE, forcing frequent "
+                    + "checkpoints and journal compaction (such as 64KiB; default: the server's own policy)")
+    Long checkpointEvery;
+
     private final PrintStream out;
 
     /** @param out where the table goes */
@@ -78,11 +85,16 @@ final class TortureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (checkpointEvery != null && jdbcUrl != null) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint-every applies to a MapDB hub, not to "
+                    + "--jdbc-url");
+        }
         CrashTorture.Options options = new CrashTorture.Options(Cli.inRange(spec, "--trials", trials, 1, 100_000),
                 Cli.inRange(spec, "--devices", devices, 1, 64),
                 seed != null ? seed : new SecureRandom().nextLong(),
                 DurationConverter.inRange(spec, "--max-run", maxRun, Duration.ofMillis(200), Duration.ofMinutes(10)),
-                jar != null ? jar : defaultJar(), jdbcUrl);
+                jar != null ? jar : defaultJar(), jdbcUrl, checkpointEvery == null ? 0
+                        : SizeConverter.inRange(spec, "--checkpoint-every", checkpointEvery, 4L << 10, 1L << 30));
         return CrashTorture.run(options, out).passed() ? Cli.OK : Cli.FAILED;
     }
 

@@ -44,6 +44,9 @@ class CrashTortureCommandLineTest {
         "--trials 2 --trials 3            | option --trials is given twice",
         "--trails 3                       | unknown option '--trails'; did you mean --trials?",
         "--kill-9                         | unknown option '--kill-9'",
+        "--checkpoint-every 1KiB          | --checkpoint-every needs a size from 4KiB to 1GiB, got 1KiB",
+        "--checkpoint-every 16MB          | invalid value for option '--checkpoint-every': '16MB' is not a size such as 65536, 64KiB, 16MiB or 1GiB",
+        "--checkpoint-every 4KiB --jdbc-url jdbc:postgresql://x/y | --checkpoint-every applies to a MapDB hub, not to --jdbc-url",
         "now                              | unexpected argument 'now'",
     })
     void aWrongCommandLine_isOneLine_andExits2(String args, String message) {

@@ -15,19 +15,34 @@ import org.plasmid.core.jdbc.TestPostgres;
 
 /**
  * The crash torture as CI runs it, through its command line, against the real {@code plasmidctl.jar}:
- * 3 trials of SIGKILL under 3 concurrent devices, on a MapDB hub and on two PostgreSQL nodes (more with
+ * 3 trials of SIGKILL under 3 concurrent devices, on a MapDB hub (once with the server's default checkpoints,
+ * once with a checkpoint after every 4 KiB of journal, so that kills land during checkpoints and restarts
+ * recover from them), and on two PostgreSQL nodes (more with
  * {@code -Dplasmid.torture.trials=N}; another schedule with {@code -Dplasmid.torture.seed=S}; the fixed
  * seed by default, so the schedule is the same every run). Fails on any loss, partial push, gap,
- * divergence or other error.
+ * divergence or other error; on MapDB also unless {@code plasmidctl --verify} finds the hub clean at the end.
  */
 class CrashTortureIT {
     private static final Pattern TOTAL = Pattern.compile(
             "total: (\\d+) trials, (\\d+) pushes acknowledged, (\\d+) lost, (\\d+) partial, (\\d+) gaps, (\\d+) diverged;");
     private static final long SEED = Long.getLong("plasmid.torture.seed", 8414054957257674722L);
 
+    private static final Pattern CHECKPOINTS = Pattern.compile("checkpoints recorded by the servers: (\\d+)");
+
     @Test
     void killNineUnderConcurrentDevices_losesNoAcknowledgedPush_leavesNoPartialOne_andTheDevicesConverge() {
-        torture();
+        String table = torture();
+        assertTrue(table.contains("plasmidctl --verify after the last stop: No damage found in hub "), table);
+    }
+
+    @Test
+    void killNineWithCheckpointsForcedFrequent_losesNothing_andLeavesAHubThatVerifiesClean() {
+        String table = torture("--checkpoint-every", "4KiB");
+        assertTrue(table.contains(", a checkpoint every 4KiB of journal\n"), table);
+        Matcher checkpoints = CHECKPOINTS.matcher(table);
+        assertTrue(checkpoints.find() && Long.parseLong(checkpoints.group(1)) > 0, "checkpoints were recorded\n"
+                + table);
+        assertTrue(table.contains("plasmidctl --verify after the last stop: No damage found in hub "), table);
     }
 
     @Test
@@ -37,7 +52,7 @@ class CrashTortureIT {
         }
     }
 
-    private static void torture(String... more) {
+    private static String torture(String... more) {
         int trials = Integer.getInteger("plasmid.torture.trials", 3);
         List<String> args = new ArrayList<>(List.of("--trials", Integer.toString(trials), "--devices", "3",
                 "--seed", Long.toString(SEED), "--jar", System.getProperty("plasmidctl.jar")));
@@ -59,5 +74,6 @@ class CrashTortureIT {
         assertTrue(Long.parseLong(total.group(2)) > trials, "pushes were acknowledged\n" + table);
         assertTrue(table.contains("PASS (seed " + SEED + ")"), table);
         assertEquals(CrashTorture.OK, exit, table);
+        return table;
     }
 }

@@ -98,8 +98,8 @@ final class Index implements AutoCloseable {
 
     /** Opens an existing index file for reading only (the verifier). */
     static Index readOnly(Path file) {
-        return new Index(DBMaker.fileDB(file.toFile()).readOnly().fileMmapEnableIfSupported().cleanerHackEnable()
-                .make());
+        // no cleaner hack: on a read-only map MapDB cannot free the buffer and warns on every close
+        return new Index(DBMaker.fileDB(file.toFile()).readOnly().fileMmapEnableIfSupported().make());
     }
 
     static Index memory() {

@@ -43,7 +43,7 @@ final class HttpTarget implements Target {
     }
 
     @Override
-    public long push(String db, long lastRevision, List<String> keys, List<String> values) {
+    public Pushed push(String db, long lastRevision, List<String> keys, List<String> values) {
         StringBuilder body = new StringBuilder(keys.size() * 130 + 64)
                 .append("{\"last_revision\": ").append(lastRevision).append(", \"data\": {\"things\": {");
         for (int i = 0; i < keys.size(); i++) {
@@ -60,10 +60,13 @@ final class HttpTarget implements Target {
                 r = SyncClient.JSON.readTree(in);
             }
             if (a.status() == 200 && !r.has("error")) {
-                return r.get("revision").asLong();
+                return new Pushed(true, r.get("revision").asLong(), null);
             }
             if (a.status() == 200 && r.path("reason").asText().equals("outofdate")) {
-                return -1;
+                JsonNode updates = r.path("updates");
+                Read missed = updates.isArray() && r.has("until")
+                        ? new Read(updates.size(), r.get("until").asLong(), false) : null;
+                return new Pushed(false, r.get("revision").asLong(), missed);
             }
             throw new IllegalStateException("push failed: HTTP " + a.status() + " " + r);
         } catch (IOException e) {

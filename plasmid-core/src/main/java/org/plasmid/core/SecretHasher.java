@@ -47,6 +47,8 @@ final class SecretHasher {
 
     private final int iterations;
     private final byte[] macKey = randomBytes(32);
+    /** One keyed HMAC per thread: looking up and keying a {@link Mac} for every check cost more than using it. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::keyedMac);
     private final Credential dummy;
     private final Cache<String, Remembered> verified = CacheBuilder.newBuilder()
             .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(30)).build();
@@ -177,12 +179,18 @@ final class SecretHasher {
     }
 
     private byte[] mac(String access, String secret) {
+        Mac mac = macs.get();
+        mac.reset(); // doFinal resets it too; this also clears what a failed call may have left
+        mac.update(access.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        return mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Mac keyedMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
-            mac.update(access.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0);
-            return mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

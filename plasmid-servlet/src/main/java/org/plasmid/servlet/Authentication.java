@@ -29,6 +29,8 @@ final class Authentication {
     private final ServletObserver observer;
     private final AuthThrottle throttle;
     private final byte[] flightKey = new byte[32];
+    /** One keyed HMAC per thread: looking up and keying a {@link Mac} on every request cost more than using it. */
+    private final ThreadLocal<Mac> fingerprints = ThreadLocal.withInitial(this::keyedMac);
     private final ConcurrentHashMap<String, CompletableFuture<ClientSession>> inFlight = new ConcurrentHashMap<>();
 
     Authentication(PlasmidHub hub, PlasmidServletOptions options, ServletObserver observer) {
@@ -134,12 +136,18 @@ final class Authentication {
 
     /** An HMAC of the secret under a key of this process: never stored, never logged. */
     private String fingerprint(String access, String secret) {
+        Mac mac = fingerprints.get();
+        mac.reset(); // doFinal resets it too; this also clears what a failed call may have left
+        mac.update(access.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        return HexFormat.of().formatHex(mac.doFinal(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Mac keyedMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(flightKey, "HmacSHA256"));
-            mac.update(access.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0);
-            return HexFormat.of().formatHex(mac.doFinal(secret.getBytes(StandardCharsets.UTF_8)));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

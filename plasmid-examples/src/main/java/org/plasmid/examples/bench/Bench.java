@@ -15,9 +15,12 @@ import org.plasmid.core.mapdb.CheckpointPolicy;
 import org.plasmid.core.mapdb.MapDbStorage;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.client.SyncClient;
-import org.plasmid.examples.server.PlasmidServer;
+import org.plasmid.examples.server.HubLocation;
+import org.plasmid.examples.server.ServerSettings;
+import org.plasmid.examples.server.Serving;
 import org.plasmid.examples.tools.Trees;
 import org.plasmid.servlet.PlasmidServlet;
+import org.plasmid.servlet.PlasmidServletOptions;
 
 /**
  * The benchmark: fixed workloads W1–W6 with seeded data over real HTTP (an embedded server on a
@@ -75,23 +78,27 @@ public final class Bench {
             throws Exception {
         Path hubDir = Files.createTempDirectory(o.dir(), "plasmid-bench-");
         PlasmidHub hub = null;
-        PlasmidServer server = null;
+        Serving server = null;
         Target target;
+        CheckpointPolicy policy = o.noCheckpoints() ? CheckpointPolicy.disabled() : CheckpointPolicy.defaults();
         try {
             if (o.url() != null) {
                 target = new HttpTarget(o.url(), 0, o.access(), o.secret());
+            } else if (o.engine()) {
+                hub = PlasmidHub.builder().storage(MapDbStorage.open(hubDir.resolve("hub"), policy), true).build();
+                target = new EngineTarget(hub);
             } else {
-                hub = PlasmidHub.builder().storage(MapDbStorage.open(hubDir.resolve("hub"), o.noCheckpoints()
-                        ? CheckpointPolicy.disabled() : CheckpointPolicy.defaults()), true).build();
-                if (o.engine()) {
-                    target = new EngineTarget(hub);
-                } else {
-                    String secret = java.util.UUID.randomUUID().toString();
-                    hub.accounts().setSecret("bench", secret);
-                    hub.accounts().grant("bench", "*", "*", "Yes");
-                    server = PlasmidServer.start("127.0.0.1", 0, new PlasmidServlet(hub), Duration.ofSeconds(5));
-                    target = new HttpTarget(server.apiUri(), "bench", secret);
+                String secret = java.util.UUID.randomUUID().toString();
+                try (PlasmidHub setUp = PlasmidHub.open(hubDir.resolve("hub"))) {
+                    setUp.accounts().setSecret("bench", secret);
+                    setUp.accounts().grant("bench", "*", "*", "Yes");
                 }
+                // served as plasmidctl serves it: Jetty writes the access log on a thread of its own, the
+                // servlet's (a synchronous line on each request's thread) is off
+                PlasmidServletOptions options = PlasmidServletOptions.builder().requestLog(false).build();
+                server = Serving.start(HubLocation.directory(hubDir.resolve("hub"), policy), new ServerSettings("127.0.0.1", 0, null, -1, "127.0.0.1",
+                        -1, true, false), h -> new PlasmidServlet(h, options), Duration.ofSeconds(5), null);
+                target = new HttpTarget(server.apiUri(), "bench", secret);
             }
             Workloads w = new Workloads(target, sizes, seed, hubDir);
             w.warmUp();

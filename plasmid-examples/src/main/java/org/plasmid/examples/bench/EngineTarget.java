@@ -17,13 +17,17 @@ final class EngineTarget implements Target {
     }
 
     @Override
-    public long push(String db, long lastRevision, List<String> keys, List<String> values) {
+    public Pushed push(String db, long lastRevision, List<String> keys, List<String> values) {
         List<Change> changes = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             changes.add(Change.put("things", keys.get(i), JsonValue.parse(values.get(i))));
         }
         PushResult r = hub.push(db, lastRevision, changes);
-        return r.status() == PushResult.Status.ACCEPTED ? r.revision() : -1;
+        if (r.status() == PushResult.Status.ACCEPTED) {
+            return new Pushed(true, r.revision(), null);
+        }
+        // what the servlet does for a refused pusher that may read: the missed changes, in the same call
+        return new Pushed(false, r.revision(), pull(db, lastRevision, 0));
     }
 
     @Override

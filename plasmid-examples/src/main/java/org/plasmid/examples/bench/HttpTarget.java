@@ -8,8 +8,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.plasmid.examples.client.SyncClient;
 
 /** Requests over real HTTP, through {@link SyncClient}; pulls and clones are counted as they stream. */
@@ -43,7 +44,7 @@ final class HttpTarget implements Target {
     }
 
     @Override
-    public long push(String db, long lastRevision, List<String> keys, List<String> values) {
+    public Pushed push(String db, long lastRevision, List<String> keys, List<String> values) {
         StringBuilder body = new StringBuilder(keys.size() * 130 + 64)
                 .append("{\"last_revision\": ").append(lastRevision).append(", \"data\": {\"things\": {");
         for (int i = 0; i < keys.size(); i++) {
@@ -55,17 +56,20 @@ final class HttpTarget implements Target {
         body.append("}}}");
         try {
             KeepAliveClient.Answer a = keepAlive.post("d/" + db + "/update/", body.toString().getBytes(StandardCharsets.UTF_8));
-            JsonNode r;
+            Scan r;
             try (InputStream in = a.body()) {
-                r = SyncClient.JSON.readTree(in);
+                r = scan(in, "updates", 2);
             }
-            if (a.status() == 200 && !r.has("error")) {
-                return r.get("revision").asLong();
+            if (a.status() == 200 && !r.scalars().containsKey("error")) {
+                return new Pushed(true, Long.parseLong(r.scalars().get("revision")), null);
             }
-            if (a.status() == 200 && r.path("reason").asText().equals("outofdate")) {
-                return -1;
+            if (a.status() == 200 && "outofdate".equals(r.scalars().get("reason"))) {
+                // the missed changes, read as a pull's answer is read (by the same scan)
+                Read missed = r.scalars().containsKey("until")
+                        ? new Read(r.count(), Long.parseLong(r.scalars().get("until")), false) : null;
+                return new Pushed(false, Long.parseLong(r.scalars().get("revision")), missed);
             }
-            throw new IllegalStateException("push failed: HTTP " + a.status() + " " + r);
+            throw new IllegalStateException("push failed: HTTP " + a.status() + " " + r.scalars());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -89,13 +93,32 @@ final class HttpTarget implements Target {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        try (InputStream in = a.body(); JsonParser p = JSON.createParser(in)) {
+        try (InputStream in = a.body()) {
             if (a.status() != 200) {
                 throw new IllegalStateException("GET " + path + " failed: HTTP " + a.status());
             }
+            Scan r = scan(in, field, depth);
+            String until = r.scalars().getOrDefault("until", r.scalars().get("revision"));
+            return new Read(r.count(), until == null ? -1 : Long.parseLong(until),
+                    Boolean.parseBoolean(r.scalars().get("more")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * What a streamed answer held.
+     *
+     * @param scalars the top object's scalar fields, as text
+     * @param count how many values {@code field} held at {@code depth} below the top object
+     */
+    private record Scan(Map<String, String> scalars, long count) {
+    }
+
+    private static Scan scan(InputStream in, String field, int depth) throws IOException {
+        try (JsonParser p = JSON.createParser(in)) {
+            Map<String, String> scalars = new HashMap<>();
             long count = 0;
-            long until = -1;
-            boolean more = false;
             int level = 0;
             String top = null;
             JsonToken t;
@@ -111,15 +134,11 @@ final class HttpTarget implements Target {
                     level--;
                 } else if (t == JsonToken.FIELD_NAME && level == 1) {
                     top = p.currentName();
-                } else if (level == 1 && ("until".equals(top) || "revision".equals(top))) {
-                    until = p.getLongValue();
-                } else if (level == 1 && "more".equals(top)) {
-                    more = p.getBooleanValue();
+                } else if (level == 1) {
+                    scalars.put(top, p.getText());
                 }
             }
-            return new Read(count, until, more);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return new Scan(scalars, count);
         }
     }
 

@@ -9,11 +9,19 @@ interface Target extends AutoCloseable {
     }
 
     /**
-     * Pushes objects (JSON texts) keyed {@code keys} into store {@code things}.
+     * What a push returned.
      *
-     * @return the new revision, or -1 if the push was refused as out of date
+     * @param accepted whether it was written
+     * @param revision the new revision if accepted, else the database's current one
+     * @param missed for a refusal that carried the changes the push missed (ext, PROTOCOL.md §4), what they
+     *     were, read as a pull's answer is: the client is now at {@code missed.until()}; null when the
+     *     refusal carried none (the client pulls) or the push was accepted
      */
-    long push(String db, long lastRevision, List<String> keys, List<String> values);
+    record Pushed(boolean accepted, long revision, Read missed) {
+    }
+
+    /** Pushes objects (JSON texts) keyed {@code keys} into store {@code things}. */
+    Pushed push(String db, long lastRevision, List<String> keys, List<String> values);
 
     /** Pulls since a revision (limit 0 = all), counting what it streams. */
     Read pull(String db, long since, int limit);

@@ -38,7 +38,7 @@ final class Workloads {
         long rev = target.revision("warmup");
         for (int i = 0; i < 30; i++) {
             DataGen.Batch b = data.batch(i * 50L, 50);
-            rev = target.push("warmup", rev, b.keys(), b.values());
+            rev = target.push("warmup", rev, b.keys(), b.values()).revision();
             target.pull("warmup", 0, 0);
         }
     }
@@ -53,11 +53,11 @@ final class Workloads {
         return rev;
     }
 
-    private static long checked(long revision) {
-        if (revision < 0) {
+    private static long checked(Target.Pushed pushed) {
+        if (!pushed.accepted()) {
             throw new IllegalStateException("a push with no competitor was refused as out of date");
         }
-        return revision;
+        return pushed.revision();
     }
 
     Map<String, Double> w1() {
@@ -156,23 +156,29 @@ final class Workloads {
         m.put("own_db_objects_per_s", objects / ownSeconds);
         m.put("own_db_push_p99_ms", own.percentileMillis(99));
         AtomicLong conflicts = new AtomicLong();
+        AtomicLong pulls = new AtomicLong();
         double sharedSeconds = parallel(client -> {
             Target t = target.another();
             long rev = t.revision("w4b");
             for (int p = 0; p < sizes.w4PerClient() / sizes.w4PerPush(); ) {
                 DataGen.Batch b = batch(client, p);
-                long r = t.push("w4b", rev, b.keys(), b.values());
-                if (r < 0) {
-                    conflicts.incrementAndGet();
-                    rev = pullAll(t, "w4b", rev);
-                } else {
-                    rev = r;
+                Target.Pushed r = t.push("w4b", rev, b.keys(), b.values());
+                if (r.accepted()) {
+                    rev = r.revision();
                     p++;
+                } else if (r.missed() != null) { // the refusal carried what was missed: retry from there
+                    conflicts.incrementAndGet();
+                    rev = r.missed().until();
+                } else {
+                    conflicts.incrementAndGet();
+                    pulls.incrementAndGet();
+                    rev = pullAll(t, "w4b", rev);
                 }
             }
         });
         m.put("shared_db_objects_per_s", objects / sharedSeconds);
         m.put("shared_db_conflicts", (double) conflicts.get());
+        m.put("shared_db_pulls", (double) pulls.get());
         return m;
     }
 

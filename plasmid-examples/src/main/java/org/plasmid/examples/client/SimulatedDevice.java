@@ -11,8 +11,9 @@ import java.util.UUID;
 /**
  * A simulated offline-first device, as Plasmid.js behaves: a local copy of one database, edits queued
  * until pushed, and the sync loop of the protocol — pull everything (paged), push the queued edits,
- * and on {@code outofdate} pull and retry. A pulled change to a key with an unpushed local edit is a
- * conflict; this device keeps its own edit (it is pushed next), and counts the conflict.
+ * and on {@code outofdate} catch up and retry: from the missed changes the refusal carries (ext), else
+ * by pulling. A pulled change to a key with an unpushed local edit is a conflict; this device keeps its
+ * own edit (it is pushed next), and counts the conflict.
  *
  * <p>Pushes carry a {@code push_id}, kept with the queued edits until a push of them is acknowledged:
  * when a push fails without an answer (the connection died, the server was killed), the next push of
@@ -83,19 +84,7 @@ public final class SimulatedDevice {
             if (r.status() != 200 || !r.body().has("updates")) {
                 throw new SyncException("pull", r);
             }
-            for (JsonNode u : r.body().get("updates")) {
-                String id = id(u.get(0).asText(), u.get(2).asText());
-                if (pending.containsKey(id)) {
-                    conflicts++;
-                    continue;
-                }
-                if (u.get(3).isNull()) {
-                    data.remove(id);
-                } else {
-                    data.put(id, u.get(3));
-                }
-            }
-            revision = r.body().get("until").asLong();
+            apply(r.body());
             if (!r.body().path("more").asBoolean(false)) {
                 return;
             }
@@ -103,7 +92,30 @@ public final class SimulatedDevice {
     }
 
     /**
-     * Pushes the queued edits; on {@code outofdate} pulls and retries (at most {@code maxAttempts}).
+     * Applies a page of changes — a pull's answer, or the missed changes an {@code outofdate} answer
+     * carries, which are the same entries — and moves to its {@code until}. A change to a key with an
+     * unpushed local edit is a conflict: the local edit is kept (it is pushed next) and counted.
+     */
+    private void apply(JsonNode page) {
+        for (JsonNode u : page.get("updates")) {
+            String id = id(u.get(0).asText(), u.get(2).asText());
+            if (pending.containsKey(id)) {
+                conflicts++;
+                continue;
+            }
+            if (u.get(3).isNull()) {
+                data.remove(id);
+            } else {
+                data.put(id, u.get(3));
+            }
+        }
+        revision = page.get("until").asLong();
+    }
+
+    /**
+     * Pushes the queued edits; on {@code outofdate} catches up and retries (at most {@code maxAttempts}):
+     * from the missed changes the refusal carries (ext, PROTOCOL.md §4: {@code updates} and {@code until},
+     * applied as a pull's answer is) without a pull, or, when it carries none, by pulling.
      * A {@code duplicate} answer (this push had landed, its answer was lost) acknowledges the edits too;
      * the device then pulls again from the push's revision, so that changes it set aside as conflicts
      * with the landed push are applied after all.
@@ -145,7 +157,11 @@ public final class SimulatedDevice {
                 throw new SyncException("push", r);
             }
             retries++;
-            pull();
+            if (r.carriesMissedChanges()) {
+                apply(r.body());
+            } else {
+                pull();
+            }
         }
         return r;
     }

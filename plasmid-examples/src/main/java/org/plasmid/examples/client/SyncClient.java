@@ -111,6 +111,16 @@ public final class SyncClient {
         public String reason() {
             return body.path("reason").asText("");
         }
+
+        /**
+         * @return whether this is an {@code outofdate} refusal that carries the changes the push missed (ext,
+         *     PROTOCOL.md §4): {@code updates} and {@code until}, exactly a pull's answer from the push's
+         *     {@code last_revision}, to apply as such and push again from {@code until} without a pull
+         */
+        public boolean carriesMissedChanges() {
+            return status == 200 && reason().equals("outofdate") && body.path("updates").isArray()
+                    && body.path("until").canConvertToLong();
+        }
     }
 
     /** {@code GET d/{db}}. */
@@ -143,7 +153,8 @@ public final class SyncClient {
     }
 
     /**
-     * {@code POST d/{db}/update/}.
+     * {@code POST d/{db}/update/}. A refusal as {@code outofdate} may carry the missed changes: see
+     * {@link Response#carriesMissedChanges()}.
      *
      * @param data {@code {store: {key: value-or-null}}}
      * @param pushId null for none

@@ -290,4 +290,112 @@ class DemoBrowserIT {
         assertEquals(null, seen.get("gone").get("theirs"), "a delete on the server arrives as null");
         assertEquals(4, seen.size(), "one call per conflicting key");
     }
+
+    @Test
+    void aPushMadeStaleByAnotherDevice_isResolvedFromTheRefusal_andRetriedWithNoPullInBetween()
+            throws InterruptedException {
+        a.openNewList(demo.root());
+        Map<String, String> c = a.credentials();
+        // Leave the app (its live loop would share the page's fetch) for a plain page of the same origin.
+        a.driver().get(demo.root().resolve("/plasmid-client.js").toString());
+        String tag = "one-trip-" + Long.toHexString(System.nanoTime());
+        // Two clients of the list in one page (two IndexedDB databases). Between here's pull and its push,
+        // "there" edits the same key and pushes: here's push is stale. Here's requests are recorded as
+        // the page answers them, and tagged with request ids, so the server's access log shows them too.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) a.asyncScript("""
+                const [access, secret, dbname, tag, done] = arguments;
+                (async () => {
+                  const { Credentials, Database } = await import('/plasmid-client.js');
+                  const credentials = new Credentials({ api: '/plasmid/v1/', access, secret });
+                  const seen = [];
+                  const open = (name, onconflict) => new Database({ name, remotename: dbname, api: '/plasmid/v1/',
+                    credentials, onconflict, schema: { version: 1, stores: { todos: { sync: true } } } });
+                  const here = open(tag + '-here', (conflict) => {
+                    seen.push(conflict);
+                    return { merged: { t: conflict.mine.t + ' + ' + conflict.theirs.t } };
+                  });
+                  const there = open(tag + '-there');
+                  await there.put('todos', 'shared', { t: 'base' });
+                  await there.sync();
+                  await here.sync();
+                  await here.put('todos', 'shared', { t: 'here' });
+                  const realFetch = window.fetch;
+                  const requests = [];
+                  let thereFirst = true;
+                  let fromThere = false;
+                  window.fetch = async (url, init) => {
+                    if (fromThere) return realFetch(url, init);
+                    if (init.method === 'POST' && thereFirst) {
+                      thereFirst = false;
+                      fromThere = true;
+                      await there.put('todos', 'shared', { t: 'there' });
+                      await there.put('todos', 'other', { t: 'also there' });
+                      await there.sync();
+                      fromThere = false;
+                    }
+                    const id = tag + '-' + (requests.length + 1);
+                    const response = await realFetch(url, { ...init, headers: { ...init.headers, 'X-Request-Id': id } });
+                    const answer = await response.clone().json();
+                    requests.push({ id, method: init.method, path: new URL(url).pathname, reason: answer.reason || null,
+                      updates: Array.isArray(answer.updates) ? answer.updates.length : null, saved: answer.saved ?? null });
+                    return response;
+                  };
+                  const synced = await here.sync();
+                  window.fetch = realFetch;
+                  await there.sync();
+                  const values = async (db) => Object.fromEntries((await db.getAll('todos')).map((e) => [e.key, e.value.t]));
+                  const result = { requests, revision: synced.revision, here: await values(here), there: await values(there),
+                    pending: here.status.pending, seen: JSON.parse(JSON.stringify(seen)) };
+                  here.close(); there.close();
+                  return result;
+                })().then(done, (e) => done({ failed: String(e) }));
+                """, c.get("access"), c.get("secret"), c.get("dbname"), tag);
+        assertEquals(null, r.get("failed"), "the script ran");
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> requests = (List<Map<String, Object>>) r.get("requests");
+        String update = "/plasmid/v1/d/" + c.get("dbname") + "/update/";
+        assertEquals(3, requests.size(), "a pull, the stale push, the retry: " + requests);
+        assertEquals("GET", requests.get(0).get("method"));
+        assertTrue(((String) requests.get(0).get("path")).startsWith(update), requests.toString());
+        assertEquals(List.of("POST", update, "outofdate", 2L),
+                List.of(requests.get(1).get("method"), requests.get(1).get("path"), requests.get(1).get("reason"),
+                        requests.get(1).get("updates")), "refused, carrying the two changes it missed");
+        assertEquals(List.of("POST", update, 1L), List.of(requests.get(2).get("method"), requests.get(2).get("path"),
+                requests.get(2).get("saved")), "the retry, accepted, with no pull before it");
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> seen = (List<Map<String, Object>>) r.get("seen");
+        assertEquals(1, seen.size(), "one conflict: " + seen);
+        assertEquals(Map.of("t", "here"), seen.get(0).get("mine"));
+        assertEquals(Map.of("t", "there"), seen.get(0).get("theirs"));
+        assertEquals(Map.of("t", "base"), seen.get(0).get("base"));
+        Map<String, String> expected = Map.of("shared", "here + there", "other", "also there");
+        assertEquals(expected, r.get("here"));
+        assertEquals(expected, r.get("there"), "both clients end identical");
+        assertEquals(0L, r.get("pending"));
+        assertEquals(r.get("revision"), demo.serverRevision(c));
+
+        // The server saw the same: of here's requests, the refused push and the accepted one are adjacent.
+        List<String> logged = awaitLogged(tag, 3);
+        assertTrue(logged.get(0).contains("\"GET " + update), logged.toString());
+        assertTrue(logged.get(1).contains("\"POST " + update + " "), logged.toString());
+        assertTrue(logged.get(2).contains("\"POST " + update + " "), logged.toString());
+    }
+
+    /** @return the server's access-log lines whose request id starts with {@code tag}, once there are {@code count} */
+    private List<String> awaitLogged(String tag, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + DemoPage.PATIENCE.toNanos();
+        List<String> lines;
+        do {
+            lines = demo.serverLog().lines().filter(l -> l.contains(" " + tag + "-")).toList();
+            if (lines.size() >= count || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(50);
+        } while (true);
+        assertEquals(count, lines.size(), "the server's log of the tagged requests: " + lines);
+        return lines;
+    }
 }

@@ -171,6 +171,11 @@ final class RunningDemo implements AutoCloseable {
     }
 
     /** @return the server's revision of the list these credentials (access, secret, dbname) open */
+    /** @return what the demo server has logged so far (its access log included) */
+    String serverLog() {
+        return server.log();
+    }
+
     long serverRevision(Map<String, String> c) {
         return get(c, "d/" + c.get("dbname")).path("revision").asLong();
     }

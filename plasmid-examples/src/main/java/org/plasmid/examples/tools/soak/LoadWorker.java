@@ -14,7 +14,8 @@ import org.plasmid.examples.client.SyncClient;
 
 /**
  * One thread of soak load: a {@link SimulatedDevice} on one database that, operation after operation,
- * pulls, pushes (edits to a bounded set of keys, pull-and-retry on {@code outofdate}), long-polls at the
+ * pulls, pushes (edits to a bounded set of keys, on {@code outofdate} catch up from the
+ * missed changes the refusal carries, or by pulling, and retry), long-polls at the
  * head, clones, asks for the database info, or sends a request that must be refused with a 4xx. Every
  * answer is checked against what the protocol allows; the {@link SoakStats} time and count them.
  */

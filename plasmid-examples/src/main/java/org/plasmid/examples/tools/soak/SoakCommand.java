@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = {
             "",
             "Soak/load test: workers (each a simulated device on one of the databases) send a sustained mix of "
-                    + "pulls, pushes (pull and retry on outofdate), long-polls at the head, clones, database info and "
+                    + "pulls, pushes (on outofdate: catch up from the missed changes the refusal carries, or pull, and retry), long-polls at the head, clones, database info and "
                     + "bad requests that must be refused with a 4xx (malformed JSON, wrong types, bad revision, bad "
                     + "name, bad wait, unknown endpoint, wrong method, wrong secret or unknown account (one every 5 s, "
                     + "below the default throttling of failed logins), no grant). After a warm-up it runs for "

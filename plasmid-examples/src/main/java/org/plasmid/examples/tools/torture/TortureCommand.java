@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
             "",
             "Crash torture: starts the real plasmidctl.jar server (java -jar, a child process) on a temporary hub, "
                     + "lets simulated devices sync with it over HTTP on 127.0.0.1 (each pushes batches from its own "
-                    + "last_revision, pulls on outofdate and retries, with a push_id), kills the server with SIGKILL "
+                    + "last_revision, on outofdate catches up from the refusal or pulls, and retries, with a push_id), kills the server with SIGKILL "
                     + "at a random moment, restarts it, and after every trial checks that: the hub opens (the server "
                     + "restarts); every acknowledged push is present whole at its revision; no push is partial; "
                     + "revisions 2..head have no gaps; every device, once it has synced again, holds exactly the "

@@ -11,7 +11,8 @@ import org.plasmid.examples.client.SyncClient;
 
 /**
  * One device of the crash torture: a {@link SimulatedDevice} that queues batches of edits and syncs them
- * (pull, push, on {@code outofdate} pull and retry). Every batch writes keys of its own,
+ * (pull, push, on {@code outofdate} catch up — from
+ * the missed changes the refusal carries, else by pulling — and retry). Every batch writes keys of its own,
  * {@code d<device>-b<batch>-<i>}, and every value names its batch and the batch's size, so that the
  * {@link TortureAudit} can tell a whole push from a partial one. Acknowledged batches are recorded in
  * a map shared by all devices. One thread at a time.

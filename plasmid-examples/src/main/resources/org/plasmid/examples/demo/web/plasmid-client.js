@@ -15,8 +15,9 @@
  *
  * Model: a synced store's local edits are queued ("pending") until a push is accepted. A push is
  * accepted only if everything was pulled first, so {@link Database#sync} pulls, pushes, and on
- * `outofdate` pulls and pushes again. A pulled change that hits a key with a pending edit is a
- * conflict: the `onconflict` callback decides. Every push carries a `push_id` and is saved before it
+ * `outofdate` catches up and pushes again: from the changes the refusal carries (ext, PROTOCOL.md §4:
+ * `updates` and `until`, applied exactly as a pulled page), or, when it carries none, by pulling. A
+ * pulled change that hits a key with a pending edit is a conflict: the `onconflict` callback decides. Every push carries a `push_id` and is saved before it
  * is sent, so a push whose answer was lost is resent as is and the server recognises it.
  *
  * @module plasmid-client
@@ -290,11 +291,15 @@ export class Database {
    * @throws {PlasmidError} when offline or refused (e.g. `reason` `quota`)
    */
   push() {
-    return this._locked(() => this._push());
+    return this._locked(async () => {
+      const { missed, ...result } = await this._push();
+      return result;
+    });
   }
 
   /**
-   * Pulls, then pushes; on `outofdate` (another device pushed in between) pulls and pushes again.
+   * Pulls, then pushes; on `outofdate` (another device pushed in between) applies the changes it
+   * missed — those the refusal carries, else pulled — and pushes again.
    *
    * @returns {Promise<{revision: number, saved: number}>}
    * @throws {PlasmidError} when offline or refused
@@ -331,10 +336,11 @@ export class Database {
     let saved = 0;
     for (let attempt = 0; attempt < 10; attempt++) {
       await this._pull(prefetched);
-      prefetched = undefined;
       const pushed = await this._push();
       saved += pushed.saved;
       if (!pushed.outofdate) return { revision: this._status.revision, saved };
+      // The refusal's missed changes, if it carried them, are the next pull's page: no request for it.
+      prefetched = pushed.missed;
     }
     throw new PlasmidError('gave up after 10 out-of-date pushes', { reason: 'outofdate' });
   }
@@ -445,7 +451,13 @@ export class Database {
     const answer = await this._request('POST', `d/${enc(this.remotename)}/update/`, inflight.body);
     if (answer.reason || answer.error) {
       await this._tx([META], 'readwrite', (s) => req(s[META].delete('inflight')));
-      if (answer.reason === 'outofdate') return { saved: 0, revision: answer.revision, outofdate: true };
+      if (answer.reason === 'outofdate') {
+        // (ext) The changes this push missed, when the server sends them: exactly a pull's page from
+        // the push's last_revision. A server that sends none leaves `missed` undefined: pull.
+        const missed = Array.isArray(answer.updates) && Number.isInteger(answer.until)
+          ? { since: inflight.body.last_revision, until: answer.until, updates: answer.updates } : undefined;
+        return { saved: 0, revision: answer.revision, outofdate: true, missed };
+      }
       throw new PlasmidError(answer.error || 'push refused', { reason: answer.reason || 'error' });
     }
     await this._tx([PENDING, META], 'readwrite', async (s) => {

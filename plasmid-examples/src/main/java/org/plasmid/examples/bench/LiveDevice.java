@@ -29,8 +29,8 @@ final class LiveDevice {
         /** A poll was answered 200; {@code seq} of each push {@code p<seq>} it carried was reported already. */
         void polled();
 
-        /** A push {@code p<seq>} reached this device. */
-        void seen(long seq, int side, long nanos);
+        /** A push {@code <prefix><seq>} reached this device. */
+        void seen(char prefix, long seq, int side, long nanos);
 
         /** A poll failed: {@code poll_<status>} or {@code poll_io}. */
         void failed(String kind);
@@ -94,8 +94,8 @@ final class LiveDevice {
             JsonNode body = SyncClient.JSON.readTree(a.body());
             for (JsonNode u : body.path("updates")) {
                 String key = u.path(2).asText();
-                if (key.startsWith("p")) {
-                    host.seen(Long.parseLong(key.substring(1)), side, now);
+                if (key.length() > 1) {
+                    host.seen(key.charAt(0), Long.parseLong(key.substring(1)), side, now);
                 }
             }
             revision = body.path("until").asLong(revision);

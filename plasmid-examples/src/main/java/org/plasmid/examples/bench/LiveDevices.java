@@ -34,10 +34,12 @@ final class LiveDevices implements LiveDevice.Host {
      * @param storm whether to run the reconnect storm afterwards
      * @param stormSpread the window in which every device connects again
      * @param waitSeconds a poll's {@code wait}
+     * @param warmUp how long to push at the same rate before measuring (both JVMs compile the paths)
      */
     record Options(int generatedPairDevices, int chosenPairDevices, int rate, Duration duration, int pushConnections,
-            boolean storm, Duration stormSpread, int waitSeconds) {
-        static final Options QUICK = new Options(40, 4, 20, Duration.ofSeconds(3), 4, true, Duration.ofSeconds(1), 25);
+            boolean storm, Duration stormSpread, int waitSeconds, Duration warmUp) {
+        static final Options QUICK = new Options(40, 4, 20, Duration.ofSeconds(3), 4, false, Duration.ofSeconds(1), 25,
+                Duration.ofSeconds(1));
 
         int devices() {
             return generatedPairDevices + chosenPairDevices;
@@ -129,10 +131,21 @@ final class LiveDevices implements LiveDevice.Host {
         double heap1 = meter.heapAfterGcBytes();
         double rss1 = meter.rssBytes();
 
-        pushes = new LivePushes(pairs, o.rate(), o.duration(), seed, requests, errors);
-        double cpu0 = meter.cpuSeconds();
-        long requests0 = requests.sum();
         try (LiveHttp pushHttp = new LiveHttp(server.api(), o.pushConnections(), 4, "w7-pushes")) {
+            LivePushes warmUp = null;
+            if (!o.warmUp().isZero()) {
+                out.printf("W7: warming up, %d pushes/s for %d s (not measured)%n", o.rate(), o.warmUp().toSeconds());
+                warmUp = new LivePushes('w', pairs, o.rate(), o.warmUp(), seed - 1, requests, new ErrorCounts());
+                pushes = warmUp;
+                warmUp.run(pushHttp);
+                warmUp.awaitDone(Duration.ofSeconds(30));
+            }
+            pushes = new LivePushes('p', pairs, o.rate(), o.duration(), seed, requests, errors);
+            if (warmUp != null) {
+                pushes.continueFrom(warmUp);
+            }
+            double cpu0 = meter.cpuSeconds();
+            long requests0 = requests.sum();
             t = System.nanoTime();
             pushes.run(pushHttp);
             double pushSeconds = seconds(t);
@@ -268,10 +281,10 @@ final class LiveDevices implements LiveDevice.Host {
     }
 
     @Override
-    public void seen(long seq, int side, long nanos) {
+    public void seen(char prefix, long seq, int side, long nanos) {
         LivePushes p = pushes;
         if (p != null) {
-            p.seen(seq, side, nanos);
+            p.seen(prefix, seq, side, nanos);
         }
     }
 

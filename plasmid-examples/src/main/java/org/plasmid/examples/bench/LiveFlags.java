@@ -37,6 +37,11 @@ final class LiveFlags {
             description = "W7: the connections the pushes share (default: 16; --quick: 4)")
     Integer pushConnections;
 
+    @Option(names = "--warm-up", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "W7: push at --rate this long before measuring, so that both JVMs have compiled the paths "
+                    + "(default: 10s; --quick: 1s; 0 for none)")
+    Duration warmUp;
+
     @Option(names = "--storm", description = "W7: then restart the server, and every device connects again within "
             + "--storm-spread (the reconnect storm)")
     boolean storm;
@@ -72,7 +77,7 @@ final class LiveFlags {
 
     private boolean anyGiven() {
         return devices != null || chosenDevices != null || rate != null || duration != null || pushConnections != null
-                || storm || stormSpread != null || servletOptions != null || serverJar != null
+                || warmUp != null || storm || stormSpread != null || servletOptions != null || serverJar != null
                 || serverJvmOptions != null || serverPid != null || metricsUrl != null;
     }
 
@@ -123,10 +128,11 @@ final class LiveFlags {
         if (spread.toMillis() < 1 || spread.toSeconds() > 600) {
             throw usage(spec, "--storm-spread needs 1ms to 10m, got " + DurationConverter.format(spread));
         }
+        Duration warm = warmUp != null ? warmUp : quick ? d.warmUp() : Duration.ofSeconds(10);
         LiveDevices.Options options = new LiveDevices.Options(n, chosen,
                 Cli.inRange(spec, "--rate", rate != null ? rate : quick ? d.rate() : 200, 1, 100_000), pushFor,
                 Cli.inRange(spec, "--push-connections", pushConnections != null ? pushConnections
-                        : quick ? d.pushConnections() : 16, 1, 10_000), storm, spread, d.waitSeconds());
+                        : quick ? d.pushConnections() : 16, 1, 10_000), storm, spread, d.waitSeconds(), warm);
         return new LiveRun(options, servletOptions(spec), serverJar,
                 serverJvmOptions == null ? List.of() : List.copyOf(serverJvmOptions),
                 serverPid == null ? -1 : serverPid, metricsUrl);

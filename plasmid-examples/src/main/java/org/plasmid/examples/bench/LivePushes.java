@@ -19,6 +19,7 @@ import org.plasmid.examples.client.SyncClient;
  * pair's other device first saw it, which gives the push latency and the push → other device latency.
  */
 final class LivePushes {
+    private final char keyPrefix;
     private final List<LiveAccounts.Pair> pairs;
     private final int total;
     private final long periodNanos;
@@ -28,8 +29,8 @@ final class LivePushes {
     private final AtomicLongArray seenByOther;
     private final int[] sender;
     private final AtomicIntegerArray accepted;
-    /** The revision each pair's database is at, as the pushes' answers tell. */
-    private final AtomicLongArray revisions;
+    /** The revision each pair's database is at, as the pushes' answers tell (shared with the warm-up's). */
+    private AtomicLongArray revisions;
     /** 1 while a push to the pair is in flight: a pair's pushes go one at a time, none is refused outofdate. */
     private final AtomicIntegerArray busy;
     private final LongAdder requests;
@@ -39,6 +40,7 @@ final class LivePushes {
     private final LongAdder skipped = new LongAdder();
 
     /**
+     * @param keyPrefix starts the keys: {@code p} for the measured pushes, another letter for warm-up ones
      * @param pairs the pairs to push as
      * @param rate pushes per second, in all
      * @param duration how long to push
@@ -46,8 +48,9 @@ final class LivePushes {
      * @param requests counts every request answered
      * @param errors counts the failed pushes
      */
-    LivePushes(List<LiveAccounts.Pair> pairs, int rate, Duration duration, long seed, LongAdder requests,
-            ErrorCounts errors) {
+    LivePushes(char keyPrefix, List<LiveAccounts.Pair> pairs, int rate, Duration duration, long seed,
+            LongAdder requests, ErrorCounts errors) {
+        this.keyPrefix = keyPrefix;
         this.pairs = pairs;
         this.total = (int) Math.min(Integer.MAX_VALUE - 8, (long) rate * duration.toMillis() / 1000);
         this.periodNanos = 1_000_000_000L / rate;
@@ -83,7 +86,7 @@ final class LivePushes {
             int side = random.nextInt(2);
             sender[seq] = side;
             long revision = revisions.get(pair);
-            String body = "{\"last_revision\": " + revision + ", \"data\": {\"things\": {\"p" + seq + "\": {\"seq\": "
+            String body = "{\"last_revision\": " + revision + ", \"data\": {\"things\": {\"" + keyPrefix + seq + "\": {\"seq\": "
                     + seq + ", \"from\": " + side + "}}}}";
             int s = seq;
             sent.set(seq, System.nanoTime());
@@ -136,13 +139,20 @@ final class LivePushes {
         }
     }
 
+    /** Goes on from where another's pushes left each pair's database (the warm-up's). */
+    void continueFrom(LivePushes earlier) {
+        revisions = earlier.revisions;
+    }
+
     /**
-     * A device saw push {@code p<seq>} in a poll's answer.
+     * A device saw push {@code <prefix><seq>} in a poll's answer.
+     *
+     * @param prefix the key's first character
      *
      * @param side which device of the pair it is (0 or 1)
      */
-    void seen(long seq, int side, long nanos) {
-        if (seq >= 0 && seq < count && side != sender[(int) seq]) {
+    void seen(char prefix, long seq, int side, long nanos) {
+        if (prefix == keyPrefix && seq >= 0 && seq < count && side != sender[(int) seq]) {
             seenByOther.compareAndSet((int) seq, 0, Math.max(1, nanos - sent.get((int) seq)));
         }
     }

@@ -136,6 +136,16 @@ final class Option<T> {
         return check.check(name, value);
     }
 
+    /**
+     * @param label what the message calls the option (its init-param, where text set it)
+     * @param value a value
+     * @return the value to keep (normalized)
+     * @throws IllegalArgumentException if it is out of range, naming it by {@code label}
+     */
+    T check(String label, T value) {
+        return check.check(label, value);
+    }
+
     @Override
     public String toString() {
         return name + " (init-param " + param + ")";

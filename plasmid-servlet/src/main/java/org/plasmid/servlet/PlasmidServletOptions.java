@@ -166,6 +166,14 @@ public final class PlasmidServletOptions {
         this.values = new IdentityHashMap<>(b.values);
     }
 
+    /**
+     * @return the servlet init-param of every option, in the order the {@link PlasmidServlet} javadoc lists
+     *     them: the names {@link Builder#initParam} takes
+     */
+    public static List<String> initParamNames() {
+        return ALL.stream().map(Option::param).toList();
+    }
+
     /** @return the default options (each setter of {@link Builder} names its default) */
     public static PlasmidServletOptions defaults() {
         return DEFAULTS;
@@ -326,6 +334,46 @@ public final class PlasmidServletOptions {
             values.put(option, option.check(value));
             set.add(option);
             return this;
+        }
+
+        /**
+         * Sets an option by its servlet init-param name, from text read as a web.xml init-param is (trimmed;
+         * whole numbers, whole seconds, {@code true}/{@code false}, comma-separated origins), so that a
+         * configuration kept as text (a command line, a properties file) reaches every option without a
+         * setter call per option. plasmidctl's {@code --servlet-option NAME=VALUE} goes through here.
+         *
+         * @param name an init-param, one of {@link PlasmidServletOptions#initParamNames()}
+         * @param value its text
+         * @return this builder
+         * @throws IllegalArgumentException if no option has that init-param (the message lists them), or the
+         *     text holds no value in the option's range (the message says what is allowed)
+         * @throws IllegalStateException if the option was set already
+         */
+        public Builder initParam(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            for (Option<?> option : ALL) {
+                if (option.param().equals(name)) {
+                    return read(option, value);
+                }
+            }
+            throw new IllegalArgumentException("unknown init-param '" + name + "' (known: "
+                    + String.join(", ", initParamNames()) + ")");
+        }
+
+        private <T> Builder read(Option<T> option, String text) {
+            if (text.isBlank()) {
+                throw new IllegalArgumentException(option.param() + " needs a value (" + option.doc() + ")");
+            }
+            T value;
+            try {
+                value = option.check(option.param(), option.read(text));
+            } catch (IllegalArgumentException e) {
+                String m = String.valueOf(e.getMessage());
+                throw new IllegalArgumentException(m.startsWith(option.param()) ? m
+                        : option.param() + (m.startsWith("must ") ? " " : ": ") + m, e);
+            }
+            return set(option, value);
         }
 
         /**

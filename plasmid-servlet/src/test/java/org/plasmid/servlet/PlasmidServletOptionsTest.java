@@ -182,6 +182,45 @@ class PlasmidServletOptionsTest {
     }
 
     @Test
+    void initParam_setsAnyOption_byItsInitParamName_fromText_asWebXmlWould() throws Exception {
+        assertEquals(PlasmidServletOptions.ALL.stream().map(Option::param).toList(),
+                PlasmidServletOptions.initParamNames());
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("max-held-polls-per-address", " 12000 ");
+        params.put("max-wait-seconds", "5");
+        params.put("cors-allowed-origins", "https://A.example");
+        params.put("request-log", "FALSE");
+        PlasmidServletOptions.Builder b = PlasmidServletOptions.builder();
+        params.forEach(b::initParam);
+        assertEquals(InitParams.options(config(params)).toString(), b.build().toString());
+        assertEquals(12_000, b.build().maxHeldPollsPerAddress());
+    }
+
+    @Test
+    void initParam_refusesAnUnknownName_aBadValue_andASecondSetting_inOneSentence() {
+        PlasmidServletOptions.Builder b = PlasmidServletOptions.builder();
+        String unknown = assertThrows(IllegalArgumentException.class, () -> b.initParam("max-polls", "1")).getMessage();
+        assertEquals("unknown init-param 'max-polls' (known: " + String.join(", ", PlasmidServletOptions.initParamNames())
+                + ")", unknown);
+        assertEquals("max-depth must be 1-1000, got 2000", assertThrows(IllegalArgumentException.class,
+                () -> b.initParam("max-depth", "2000")).getMessage());
+        assertEquals("max-held-polls must be a whole number, got 'lots'", assertThrows(IllegalArgumentException.class,
+                () -> b.initParam("max-held-polls", "lots")).getMessage());
+        assertEquals("max-wait-seconds must be 1 second to 1 minute, got PT1M1S", assertThrows(
+                IllegalArgumentException.class, () -> b.initParam("max-wait-seconds", "61")).getMessage());
+        assertEquals("request-log must be true or false, got 'off'", assertThrows(IllegalArgumentException.class,
+                () -> b.initParam("request-log", "off")).getMessage());
+        assertEquals("max-depth needs a value (" + PlasmidServletOptions.MAX_DEPTH.doc() + ")",
+                assertThrows(IllegalArgumentException.class, () -> b.initParam("max-depth", " ")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.initParam("cors-allowed-origins", "ftp://x"))
+                .getMessage().startsWith("cors-allowed-origins: invalid CORS origin 'ftp://x'"));
+        b.initParam("max-depth", "9");
+        assertEquals("maxDepth was already set", assertThrows(IllegalStateException.class,
+                () -> b.initParam("max-depth", "10")).getMessage());
+        assertEquals(9, b.build().maxDepth(), "a refused value changes nothing");
+    }
+
+    @Test
     void everyDeclaredOption_isListedOnce_withItsOwnNameAndInitParam() throws Exception {
         List<Object> declared = new java.util.ArrayList<>();
         for (java.lang.reflect.Field f : PlasmidServletOptions.class.getDeclaredFields()) {

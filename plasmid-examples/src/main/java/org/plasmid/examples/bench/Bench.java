@@ -25,19 +25,21 @@ import org.plasmid.servlet.PlasmidServletOptions;
 /**
  * The benchmark: fixed workloads W1–W6 with seeded data over real HTTP (an embedded server on a
  * temporary hub, or {@code --url}), or straight into the engine ({@code --engine}) to separate HTTP
- * cost. Prints a table of medians over {@code --runs} fresh runs and one {@code BENCH {...}} JSON line.
+ * cost; and W7, thousands of live devices holding long-polls, with the reconnect storm ({@link LiveDevices}). Prints a table of medians over {@code --runs} fresh runs and one {@code BENCH {...}} JSON line.
  *
  * <pre>java -Xmx256m -cp plasmid-examples/target/plasmidctl.jar org.plasmid.examples.bench.Bench</pre>
  */
 public final class Bench {
     static final List<String> ALL = List.of("W1", "W2", "W3", "W4", "W5", "W6");
+    /** Live devices (and the reconnect storm): not among the defaults, it takes a minute and many sockets. */
+    static final String LIVE = "W7";
 
     private Bench() {
     }
 
     /** What to run; {@link BenchCommand} reads them from the command line. */
     record Options(List<URI> url, String access, String secret, boolean engine, boolean quick, List<String> workloads,
-            int runs, long seed, Path dir, boolean noCheckpoints) {
+            int runs, long seed, Path dir, boolean noCheckpoints, LiveRun live) {
     }
 
     /**
@@ -68,7 +70,14 @@ public final class Bench {
         for (int r = 0; r < o.runs(); r++) {
             out.printf("run %d of %d (%s%s)...%n", r + 1, o.runs(), o.engine() ? "engine" : "http",
                     o.quick() ? ", quick" : "");
-            runs.add(oneRun(o, sizes, o.seed() + r));
+            Map<String, Map<String, Double>> results = new LinkedHashMap<>();
+            if (o.workloads().stream().anyMatch(w -> !w.equals(LIVE))) {
+                results.putAll(oneRun(o, sizes, o.seed() + r));
+            }
+            if (o.live() != null) {
+                results.putAll(o.live().run(o, o.seed() + r, out));
+            }
+            runs.add(results);
         }
         Report.print(out, o, runs);
         return true;
@@ -104,6 +113,9 @@ public final class Bench {
             w.warmUp();
             Map<String, Map<String, Double>> results = new LinkedHashMap<>();
             for (String name : o.workloads()) {
+                if (name.equals(LIVE)) {
+                    continue; // its own server: LiveRun
+                }
                 results.put(name, switch (name) {
                     case "W1" -> w.w1();
                     case "W2" -> w.w2();

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.cli.ManifestVersion;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -25,7 +26,10 @@ import picocli.CommandLine.Spec;
             "",
             "The benchmark: fixed workloads W1..W6 with seeded data over real HTTP (an embedded server on a "
                     + "temporary hub, or --url), or straight into the engine (--engine). Prints a table of medians "
-                    + "over --runs fresh runs and one BENCH {...} JSON line."},
+                    + "over --runs fresh runs and one BENCH {...} JSON line.",
+            "",
+            "W7 (only when named in --workloads): live devices holding long-polls while single-object pushes "
+                    + "reach each pair's other device, and with --storm the reconnect storm after a restart."},
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every run completed", "1:a run failed", "2:bad usage"})
@@ -34,7 +38,7 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--workloads", paramLabel = "W", split = ",", defaultValue = "W1,W2,W3,W4,W5,W6",
-            description = "which workloads (default: all, ${DEFAULT-VALUE}; W2 needs W1)")
+            description = "which workloads (default: ${DEFAULT-VALUE}; W2 needs W1; W7 only when named)")
     List<String> workloads;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
@@ -70,6 +74,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "data seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Mixin
+    LiveFlags live = new LiveFlags();
+
     private final PrintStream out;
 
     /** @param out where the table goes */
@@ -86,8 +93,8 @@ final class BenchCommand implements Callable<Integer> {
     Bench.Options options() {
         List<String> chosen = workloads.stream().map(w -> w.trim().toUpperCase(Locale.ROOT)).toList();
         for (String w : chosen) {
-            if (!Bench.ALL.contains(w)) {
-                throw usage("unknown workload " + w + " (use " + String.join(",", Bench.ALL) + ")");
+            if (!Bench.ALL.contains(w) && !w.equals(Bench.LIVE)) {
+                throw usage("unknown workload " + w + " (use " + String.join(",", Bench.ALL) + "," + Bench.LIVE + ")");
             }
         }
         if (chosen.contains("W2") && !chosen.contains("W1")) {
@@ -99,8 +106,9 @@ final class BenchCommand implements Callable<Integer> {
         if (url != null && engine) {
             throw usage("--url and --engine exclude each other");
         }
+        LiveRun w7 = live.check(spec, chosen.contains(Bench.LIVE), quick, url != null, engine);
         return new Bench.Options(url, access, secret, engine, quick, chosen, Cli.inRange(spec, "--runs", runs, 1, 1000),
-                seed, dir, noCheckpoints);
+                seed, dir, noCheckpoints, w7);
     }
 
     private ParameterException usage(String message) {

@@ -23,6 +23,12 @@ final class Report {
         TARGETS.put("W4.own_db_push_p99_ms", "<= 20");
         TARGETS.put("W5.ratio_to_fsync", ">= 0.6");
         TARGETS.put("W6.max_heap_mib", "<= 256");
+        TARGETS.put("W7.push_to_other_p99_ms", "<= 50");
+        TARGETS.put("W7.server_heap_after_gc_mib", "<= 256");
+        TARGETS.put("W7.errors", "<= 0");
+        TARGETS.put("W7.pushes_not_seen_by_other", "<= 0");
+        TARGETS.put("W7storm.all_polls_held_s", "<= 5");
+        TARGETS.put("W7storm.errors", "<= 0");
     }
 
     private Report() {
@@ -32,12 +38,12 @@ final class Report {
         Map<String, Map<String, Double>> medians = medians(runs);
         out.printf("%nPlasmid Sync benchmark (%s, %d run%s, median)%s%n", o.engine() ? "engine only" : "HTTP",
                 runs.size(), runs.size() == 1 ? "" : "s", o.quick() ? " - QUICK sizes, not a measurement" : "");
-        out.printf("%-4s %-30s %14s  %-10s %s%n", "", "metric", "value", "target", "");
+        out.printf("%-7s %-34s %14s  %-10s %s%n", "", "metric", "value", "target", "");
         for (Map.Entry<String, Map<String, Double>> w : medians.entrySet()) {
             for (Map.Entry<String, Double> m : w.getValue().entrySet()) {
                 String target = TARGETS.getOrDefault(w.getKey() + "." + m.getKey(), "");
                 String verdict = target.isEmpty() || o.quick() ? "" : meets(m.getValue(), target) ? "met" : "MISSED";
-                out.printf("%-4s %-30s %14s  %-10s %s%n", w.getKey(), m.getKey(), format(m.getValue()), target, verdict);
+                out.printf("%-7s %-34s %14s  %-10s %s%n", w.getKey(), m.getKey(), format(m.getValue()), target, verdict);
             }
         }
         ObjectNode json = SyncClient.JSON.createObjectNode();
@@ -57,10 +63,14 @@ final class Report {
         Map<String, Map<String, Double>> result = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, Double>> w : runs.get(0).entrySet()) {
             Map<String, Double> metrics = new LinkedHashMap<>();
-            for (String metric : w.getValue().keySet()) {
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            for (Map<String, Map<String, Double>> run : runs) {
+                names.addAll(run.get(w.getKey()).keySet()); // W7's errors by kind differ from run to run
+            }
+            for (String metric : names) {
                 List<Double> values = new ArrayList<>();
                 for (Map<String, Map<String, Double>> run : runs) {
-                    values.add(run.get(w.getKey()).get(metric));
+                    values.add(run.get(w.getKey()).getOrDefault(metric, metric.startsWith("errors") ? 0.0 : Double.NaN));
                 }
                 metrics.put(metric, Stats.median(values.stream().mapToDouble(Double::doubleValue).toArray()));
             }

@@ -2,6 +2,7 @@ package org.plasmid.examples.ctl;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import org.plasmid.servlet.PlasmidServletOptions;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -24,6 +25,33 @@ final class Converters {
             }
             throw new TypeConversionException("'" + value + "' is not a port number from 0 to 65535, "
                     + "0 for any free port");
+        }
+    }
+
+    /** One {@code --servlet-option NAME=VALUE}: an init-param of PlasmidServlet and its text. */
+    record ServletSetting(String name, String value) {
+    }
+
+    /**
+     * {@code NAME=VALUE}, where NAME is one of {@link PlasmidServletOptions#initParamNames()} and VALUE holds
+     * a valid value for it (checked here, so that a wrong one is bad usage before anything is opened); the
+     * options are checked together by {@link ServeSettings}.
+     */
+    static final class ServletOption implements ITypeConverter<ServletSetting> {
+        @Override
+        public ServletSetting convert(String value) {
+            int eq = value.indexOf('=');
+            if (eq <= 0) {
+                throw new TypeConversionException("'" + value + "' has no =VALUE (NAME is one of "
+                        + String.join(", ", PlasmidServletOptions.initParamNames()) + ")");
+            }
+            ServletSetting setting = new ServletSetting(value.substring(0, eq).trim(), value.substring(eq + 1));
+            try {
+                PlasmidServletOptions.builder().initParam(setting.name(), setting.value());
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+            return setting;
         }
     }
 

@@ -53,8 +53,9 @@ import picocli.CommandLine.Spec;
                     + "PostgreSQL cannot be reached or refuses the login, the port "
                     + "cannot be used, a storage error, the keystore or key cannot be read (or its password is not "
                     + "set)",
-            "2:bad usage: an unknown option, a missing or malformed value, several actions, --demo or "
-                    + "--checkpoint-every with an action, --hub-path with --jdbc-url, --backup, --verify or "
+            "2:bad usage: an unknown option, a missing or malformed value (a --servlet-option with an "
+                    + "unknown name or an invalid value), several actions, --demo, --checkpoint-every or "
+                    + "--servlet-option with an action, --hub-path with --jdbc-url, --backup, --verify or "
                     + "--checkpoint-every with --jdbc-url, a password in the JDBC URL, both HTTPS styles at once, "
                     + "one port for two uses"})
 final class CtlCommand implements Callable<Integer> {
@@ -103,10 +104,14 @@ final class CtlCommand implements Callable<Integer> {
         }
         if (action == null) {
             ServeSettings.Checked settings = ServeSettings.check(spec, server, tls, monitoring);
-            return ServeUntilStopped.serve(location, settings.load(), server.demo);
+            return ServeUntilStopped.serve(location, settings.load(), settings.servlet(), server.demo);
         }
         if (server.demo) {
             throw new ParameterException(spec.commandLine(), "--demo applies to serving, not to " + action.flag());
+        }
+        if (server.servletOptions != null) {
+            throw new ParameterException(spec.commandLine(), "--servlet-option applies to serving, not to "
+                    + action.flag());
         }
         if (tls.enabled() || tls.redirectHttpPort != null || monitoring.port != null) {
             throw new ParameterException(spec.commandLine(), "the HTTPS and monitoring options apply to serving, "

@@ -1,8 +1,10 @@
 package org.plasmid.examples.ctl;
 
 import java.io.IOException;
+import java.util.List;
 import org.plasmid.examples.server.ServerSettings;
 import org.plasmid.examples.server.ServerTls;
+import org.plasmid.servlet.PlasmidServletOptions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -14,8 +16,12 @@ final class ServeSettings {
     private ServeSettings() {
     }
 
-    /** Options that passed the usage checks; {@link #load()} reads the certificate and key. */
-    record Checked(ServerOptions server, TlsOptions tls, MonitoringOptions monitoring) {
+    /**
+     * Options that passed the usage checks; {@link #load()} reads the certificate and key.
+     *
+     * @param servlet the servlet's options: the {@code --servlet-option}s over plasmidctl's defaults
+     */
+    record Checked(ServerOptions server, TlsOptions tls, MonitoringOptions monitoring, PlasmidServletOptions servlet) {
         /**
          * @return the settings, with the certificate and key loaded
          * @throws IOException (exit 1) if the password is not set, or the keystore or PEM files cannot be
@@ -64,7 +70,34 @@ final class ServeSettings {
             throw usage(spec, "--metrics-port " + monitoring.port + " is also the server's port: metrics are never "
                     + "served on the public port; choose another");
         }
-        return new Checked(server, tls, monitoring);
+        return new Checked(server, tls, monitoring, servletOptions(spec, server.servletOptions));
+    }
+
+    /**
+     * @return the servlet's options: each {@code --servlet-option} (already checked one by one), then
+     *     plasmidctl's own default, which differs from the servlet's: no servlet access log, since Jetty
+     *     writes one (unless {@code request-log} was given)
+     * @throws ParameterException (exit 2) for an option given twice, or options that conflict
+     */
+    static PlasmidServletOptions servletOptions(CommandSpec spec, List<Converters.ServletSetting> settings) {
+        PlasmidServletOptions.Builder b = PlasmidServletOptions.builder();
+        boolean requestLog = false;
+        for (Converters.ServletSetting s : settings == null ? List.<Converters.ServletSetting>of() : settings) {
+            try {
+                b.initParam(s.name(), s.value());
+            } catch (IllegalStateException e) {
+                throw usage(spec, "--servlet-option " + s.name() + " is given twice");
+            }
+            requestLog |= s.name().equals("request-log");
+        }
+        if (!requestLog) {
+            b.requestLog(false);
+        }
+        try {
+            return b.build();
+        } catch (IllegalStateException e) {
+            throw usage(spec, "--servlet-option: " + e.getMessage());
+        }
     }
 
     private static void sameHost(CommandSpec spec, String a, int portA, String b, Integer portB) {

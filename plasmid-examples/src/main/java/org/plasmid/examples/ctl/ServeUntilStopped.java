@@ -32,20 +32,20 @@ final class ServeUntilStopped {
      *
      * @param location where the hub's data lives (a directory is created if missing)
      * @param settings where and how to listen: address, port, HTTPS, metrics
+     * @param options the servlet's options
      * @param demo whether to serve the todo demo at {@code /} too
      * @return {@link Cli#OK} after a clean stop, {@link Cli#FAILED} if stopping failed
      * @throws PlasmidException if the hub cannot be opened (in use, a storage error)
      * @throws IOException if the server cannot serve (the port is taken, the address is wrong, the demo
      *     cannot be set up on this hub)
      */
-    static int serve(HubLocation location, ServerSettings settings, boolean demo) throws IOException {
+    static int serve(HubLocation location, ServerSettings settings, PlasmidServletOptions options, boolean demo)
+            throws IOException {
         CompletableFuture<Serving> started = new CompletableFuture<>();
         Thread hook = new Thread(() -> stopOnShutdown(started), "plasmidctl-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Serving serving;
         try {
-            // Jetty writes the access log (asynchronously, every request, with its id): the servlet's own is off
-            PlasmidServletOptions options = PlasmidServletOptions.builder().requestLog(false).build();
             serving = Serving.start(location, settings, hub -> new PlasmidServlet(hub, options), STOP_TIMEOUT,
                     demo ? hub -> DemoWebApp.setUp(hub, PlasmidServer.API_PATH) : null);
             started.complete(serving);

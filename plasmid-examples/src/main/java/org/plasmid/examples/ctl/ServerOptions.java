@@ -1,5 +1,6 @@
 package org.plasmid.examples.ctl;
 
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** How the hub is served: the options of a run without an action. */
@@ -19,6 +20,12 @@ final class ServerOptions {
                     + "Forwarded) header, for the throttles; only when the proxy sets that header itself and "
                     + "nothing else can reach the server")
     boolean forwarded;
+
+    @Option(names = "--servlet-option", paramLabel = "NAME=VALUE", converter = Converters.ServletOption.class,
+            description = "set one of PlasmidServlet's options by its init-param name, as web.xml would (the README "
+                    + "lists them: limits, long-poll caps, throttles, CORS); repeatable, for example "
+                    + "--servlet-option max-held-polls-per-address=20000 for many clients behind one address")
+    List<Converters.ServletSetting> servletOptions;
 
     @Option(names = "--demo",
             description = "also serve the todo demo web app at http://HOST:PORT/ (for demos only: the page may "

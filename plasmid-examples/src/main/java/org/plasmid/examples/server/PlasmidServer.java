@@ -49,6 +49,19 @@ public final class PlasmidServer {
     public static final String MOUNT = "/plasmid";
     /** The API's base path, as a page served by the same server sees it. */
     public static final String API_PATH = MOUNT + "/v1/";
+    /**
+     * Connections the kernel may hold for the server before it accepts them (Linux caps it at
+     * {@code net.core.somaxconn}, 4096 by default). Jetty's default, 0, leaves the JDK's 50: when thousands
+     * of devices reconnect at once after a restart, the kernel drops the connections beyond it, and each
+     * dropped one waits for its client to try again (1 s, then 3 s, 7 s...).
+     */
+    static final int ACCEPT_QUEUE_SIZE = 4096;
+    /**
+     * Jetty's header cache, off: from the second request on a connection, Jetty keeps a cache of its header
+     * fields per connection (about 100 KB at Jetty's default size, 1024), which ten thousand devices holding
+     * long-polls on their own connections turn into a gigabyte of heap; it saves little parsing.
+     */
+    static final int HEADER_CACHE_SIZE = 0;
 
     private final Server server;
     private final ServerConnector connector;
@@ -106,6 +119,7 @@ public final class PlasmidServer {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        http.setHeaderCacheSize(HEADER_CACHE_SIZE);
         if (settings.forwarded()) {
             http.addCustomizer(new ForwardedRequestCustomizer()); // the client's address, as the proxy says
         }
@@ -132,6 +146,7 @@ public final class PlasmidServer {
         }
         connector.setHost(settings.host());
         connector.setPort(settings.port());
+        connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(connector);
         if (redirect != null) {
             server.addConnector(redirect);

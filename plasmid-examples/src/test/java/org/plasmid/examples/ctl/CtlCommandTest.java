@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.plasmid.core.mapdb.CheckpointPolicy;
 import org.plasmid.examples.cli.Cli;
 import org.plasmid.examples.server.HubLocation;
+import org.plasmid.servlet.PlasmidServletOptions;
 import picocli.CommandLine.MissingParameterException;
 
 /** How plasmidctl's command line is read: the options and action it yields, without running them. */
@@ -85,6 +86,24 @@ class CtlCommandTest {
         CtlInProcess.Run r = CtlInProcess.run("--list-accounts", "-h", "--bogus");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().startsWith("Usage: "), r::toString);
+    }
+
+    @Test
+    void servletOptions_reachTheServlet_overPlasmidctlsDefaults() {
+        CtlCommand c = parse("--servlet-option", "max-held-polls-per-address=20000",
+                "--servlet-option=max-wait-seconds= 20", "--port", "0");
+        PlasmidServletOptions o = ServeSettings.check(c.spec, c.server, c.tls, c.monitoring).servlet();
+        assertEquals(20_000, o.maxHeldPollsPerAddress());
+        assertEquals(java.time.Duration.ofSeconds(20), o.maxWait());
+        assertFalse(o.requestLog(), "Jetty writes the access log: the servlet's own is off");
+        assertEquals(PlasmidServletOptions.DEFAULT_MAX_HELD_POLLS, o.maxHeldPolls());
+
+        CtlCommand logging = parse("--servlet-option", "request-log=true");
+        assertTrue(ServeSettings.check(logging.spec, logging.server, logging.tls, logging.monitoring).servlet()
+                .requestLog());
+        CtlCommand none = parse();
+        assertEquals(PlasmidServletOptions.builder().requestLog(false).build().toString(),
+                ServeSettings.check(none.spec, none.server, none.tls, none.monitoring).servlet().toString());
     }
 
     @Test

@@ -97,6 +97,37 @@ class PlasmidCtlIT {
     }
 
     @Test
+    void aServletOption_takesEffect_aPerTokenPollCapOf1_answersASecondPoll503() throws Exception {
+        assertEquals(0, CtlJar.run(work, "--set-secret", "test", "secret123").exitCode());
+        assertEquals(0, CtlJar.run(work, "--grant-permission", "test", "*", "*").exitCode());
+        try (CtlJar.Server server = CtlJar.serve(work, "--port", "0", "--servlet-option", "max-held-polls-per-access=1")) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpRequest poll = java.net.http.HttpRequest.newBuilder(
+                            server.api().resolve("d/polls/update/1?wait=20"))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                            "test:secret123".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .build();
+            assertEquals(200, new Device(server.api(), "polls", "test", "secret123").get("d/polls").status());
+            var first = http.sendAsync(poll, java.net.http.HttpResponse.BodyHandlers.ofString());
+            var second = http.sendAsync(poll, java.net.http.HttpResponse.BodyHandlers.ofString());
+            // whichever came second is over the cap and answered at once; the other is held until a push
+            java.util.concurrent.CompletableFuture.anyOf(first, second).get(15, java.util.concurrent.TimeUnit.SECONDS);
+            var heldPoll = first.isDone() ? second : first;
+            var r = (first.isDone() ? first : second).join();
+            assertEquals(503, r.statusCode(), r::toString);
+            assertTrue(r.headers().firstValue("Retry-After").isPresent(), r::toString);
+            assertEquals(1, new Device(server.api(), "polls", "test", "secret123").push("things", "k", 1)
+                    .body().get("saved").asInt());
+            assertFalse(heldPoll.isDone(), "the other poll is held");
+            var held = heldPoll.get(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(200, held.statusCode(), held::toString);
+            assertEquals(json("{\"since\": 1, \"until\": 2, \"updates\": [[\"things\", 2, \"k\", 1]]}"),
+                    json(held.body()));
+            assertEquals(0, server.terminate(), server::log);
+        }
+    }
+
+    @Test
     void theServer_servesNothingAtTheRoot_andListensOnTheAddressGiven() throws Exception {
         try (CtlJar.Server server = CtlJar.serve(work, "--port", "0", "--host", "127.0.0.1",
                 "-p", "elsewhere")) {

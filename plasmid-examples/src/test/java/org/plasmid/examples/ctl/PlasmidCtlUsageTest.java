@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.plasmid.servlet.PlasmidServletOptions;
 
 /** A wrong command line: one line on stderr saying what is wrong, exit code 2, nothing done. */
 class PlasmidCtlUsageTest {
@@ -52,7 +53,24 @@ class PlasmidCtlUsageTest {
                 Arguments.of(List.of("--list-accounts", "--list-accounts"), "option --list-accounts is given twice"),
                 Arguments.of(List.of("--list-accounts=yes"),
                         "invalid value for option '--list-accounts': 'yes' is not a boolean"),
-                Arguments.of(List.of("--demo", "--list-accounts"), "--demo applies to serving, not to --list-accounts"));
+                Arguments.of(List.of("--demo", "--list-accounts"), "--demo applies to serving, not to --list-accounts"),
+                Arguments.of(List.of("--servlet-option", "max-polls=1"),
+                        "invalid value for option '--servlet-option' (NAME=VALUE): unknown init-param 'max-polls' (known: "
+                                + String.join(", ", PlasmidServletOptions.initParamNames()) + ")"),
+                Arguments.of(List.of("--servlet-option", "max-depth=2000"),
+                        "invalid value for option '--servlet-option' (NAME=VALUE): max-depth must be 1-1000, got 2000"),
+                Arguments.of(List.of("--servlet-option=max-held-polls-per-address=many"),
+                        "invalid value for option '--servlet-option' (NAME=VALUE): max-held-polls-per-address must be a whole "
+                                + "number, got 'many'"),
+                Arguments.of(List.of("--servlet-option", "max-depth"),
+                        "invalid value for option '--servlet-option' (NAME=VALUE): 'max-depth' has no =VALUE (NAME is one of "
+                                + String.join(", ", PlasmidServletOptions.initParamNames()) + ")"),
+                Arguments.of(List.of("--servlet-option", "max-depth=9", "--servlet-option", "max-depth=10"),
+                        "--servlet-option max-depth is given twice"),
+                Arguments.of(List.of("--servlet-option", "max-value-bytes=2000", "--servlet-option", "max-body-bytes=1000"),
+                        "--servlet-option: maxValueBytes (2000) must not exceed maxBodyBytes (1000)"),
+                Arguments.of(List.of("--servlet-option", "max-depth=9", "--list-accounts"),
+                        "--servlet-option applies to serving, not to --list-accounts"));
     }
 
     @ParameterizedTest(name = "{0}")

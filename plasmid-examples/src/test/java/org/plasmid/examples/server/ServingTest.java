@@ -71,6 +71,25 @@ class ServingTest {
     }
 
     @Test
+    void theConnector_queuesAReconnectBurst_andKeepsNoHeaderCachePerConnection() throws Exception {
+        PlasmidHub hub = PlasmidHub.open(tmp.resolve("hub"));
+        PlasmidServer server = PlasmidServer.start("127.0.0.1", 0, new ProbeServlet(hub), Duration.ofSeconds(2));
+        try {
+            org.eclipse.jetty.server.ServerConnector connector =
+                    (org.eclipse.jetty.server.ServerConnector) server.jetty().getConnectors()[0];
+            // thousands of devices reconnecting at once: beyond the queue the kernel drops their connections
+            assertTrue(connector.getAcceptQueueSize() >= 1024, () -> "accept queue " + connector.getAcceptQueueSize());
+            // thousands of held long-polls: Jetty's header cache costs ~100 KB per connection
+            assertEquals(0, connector.getConnectionFactory(org.eclipse.jetty.server.HttpConnectionFactory.class)
+                    .getHttpConfiguration().getHeaderCacheSize());
+            assertEquals(200, get(server.apiUri().resolve("d/probe")).statusCode());
+        } finally {
+            server.stop();
+            hub.close();
+        }
+    }
+
+    @Test
     void stop_stopsListening_thenClosesTheHub_soAnotherProcessCanOpenIt() throws Exception {
         Path hub = tmp.resolve("hub");
         Serving serving = Serving.start(hub, "127.0.0.1", 0, ProbeServlet::new, Duration.ofSeconds(2));

@@ -1,0 +1,116 @@
+package org.plasmid.examples.bench;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * W7's HTTP client: Jetty's asynchronous client, where a request waiting for its answer holds a
+ * connection and a few small objects but no thread, so one JVM holds ten thousand long-polls. HTTP/1.1,
+ * one request per connection at a time, up to {@code maxConnections} connections to the server. Sends
+ * what Plasmid.js sends (Basic credentials, {@code text/plain} JSON). Thread-safe.
+ */
+final class LiveHttp implements AutoCloseable {
+    /** An answer: its status, body and {@code Retry-After} (or null). */
+    record Answer(int status, byte[] body, String retryAfter) {
+    }
+
+    /** Longer than any poll is held (25 s by default, 60 at most), so only a lost answer times out. */
+    private static final long REQUEST_TIMEOUT_SECONDS = 90;
+    /** The largest answer read: far above one poll's few changes. */
+    private static final int MAX_ANSWER_BYTES = 4 << 20;
+
+    private final URI api;
+    private final HttpClient client;
+
+    /**
+     * @param api the API base, such as {@code http://127.0.0.1:8880/plasmid/v1/}
+     * @param maxConnections the most connections to open (one per request in flight)
+     * @param threads the most threads that run answers (they never block)
+     * @param name names the threads
+     * @throws IllegalStateException if the client cannot start
+     */
+    LiveHttp(URI api, int maxConnections, int threads, String name) {
+        this.api = api;
+        QueuedThreadPool pool = new QueuedThreadPool(Math.max(threads, 4), 1);
+        pool.setName(name);
+        pool.setDaemon(true);
+        client = new HttpClient(new HttpClientTransportOverHTTP(1));
+        client.setExecutor(pool);
+        client.setMaxConnectionsPerDestination(maxConnections);
+        client.setMaxRequestsQueuedPerDestination(Math.max(1024, maxConnections * 4));
+        client.setConnectTimeout(10_000);
+        client.setIdleTimeout(120_000);
+        client.setFollowRedirects(false);
+        client.setUserAgentField(null);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP client: " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the {@code Authorization} header value for these credentials */
+    static String basic(String access, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((access + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param path below the API base
+     * @param authorization from {@link #basic}
+     * @param sent runs once the request has gone out whole (null: nothing)
+     * @return the answer; completes exceptionally if there is none (refused connection, timeout)
+     */
+    CompletableFuture<Answer> get(String path, String authorization, Runnable sent) {
+        Request r = request(path, authorization).method(HttpMethod.GET);
+        if (sent != null) {
+            r.onRequestSuccess(request -> sent.run());
+        }
+        return send(r);
+    }
+
+    /**
+     * @param path below the API base
+     * @param authorization from {@link #basic}
+     * @param json the body
+     * @return the answer; completes exceptionally if there is none
+     */
+    CompletableFuture<Answer> post(String path, String authorization, String json) {
+        return send(request(path, authorization).method(HttpMethod.POST)
+                .body(new BytesRequestContent("text/plain;charset=UTF-8", json.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private Request request(String path, String authorization) {
+        return client.newRequest(api.resolve(path)).timeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization));
+    }
+
+    private static CompletableFuture<Answer> send(Request r) {
+        return new CompletableResponseListener(r, MAX_ANSWER_BYTES).send().thenApply(LiveHttp::answer);
+    }
+
+    private static Answer answer(ContentResponse r) {
+        return new Answer(r.getStatus(), r.getContent(), r.getHeaders().get(HttpHeader.RETRY_AFTER));
+    }
+
+    /** Stops the client: every request in flight fails, every connection is closed. */
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            // stopping closes sockets; nothing is left to do about a failure
+        }
+    }
+}

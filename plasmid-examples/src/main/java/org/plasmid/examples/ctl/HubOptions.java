@@ -25,7 +25,7 @@ final class HubOptions {
 
     @Option(names = "--checkpoint-every", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "serving a hub directory: record a checkpoint and compact the journal after every SIZE of "
-                    + "journal, such as 64KiB or 256MiB (default: after 16MiB of journal or half the last "
+                    + "journal, such as 64KiB or 256MiB (default: after 4MiB of journal or half the last "
                     + "checkpoint's size, whichever is more, and when idle for 15s with a journal segment to "
                     + "reclaim); smaller means faster restarts after a crash and more writing")
     Long checkpointEvery;

@@ -46,6 +46,8 @@ final class LiveDevices implements LiveDevice.Host {
         }
     }
 
+    /** The load client: this JVM (its CPU is reported beside a separate server's). */
+    private static final ProcessMeter CLIENT = ProcessMeter.thisJvm();
     /** How long all devices may take to hold their polls, at the start and after the restart. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(3);
 
@@ -145,6 +147,7 @@ final class LiveDevices implements LiveDevice.Host {
                 pushes.continueFrom(warmUp);
             }
             double cpu0 = meter.cpuSeconds();
+            double clientCpu0 = CLIENT.cpuSeconds();
             long requests0 = requests.sum();
             t = System.nanoTime();
             pushes.run(pushHttp);
@@ -156,6 +159,9 @@ final class LiveDevices implements LiveDevice.Host {
             m.put("requests", (double) answered);
             putIfKnown(m, "server_cpu_s", cpu);
             putIfKnown(m, "server_cpu_s_per_1000_requests", cpu / answered * 1000);
+            if (!server.meter().describe().startsWith("this JVM")) {
+                putIfKnown(m, "client_cpu_s", CLIENT.cpuSeconds() - clientCpu0);
+            }
         }
         putIfKnown(m, "server_heap_after_gc_mib", heap1 / 1048576);
         putIfKnown(m, "heap_per_held_poll_kib", (heap1 - heap0) / held / 1024);
@@ -184,6 +190,7 @@ final class LiveDevices implements LiveDevice.Host {
         sentCount.reset();
         ProcessMeter meter = server.meter();
         double cpu0 = meter.cpuSeconds();
+        double clientCpu0 = CLIENT.cpuSeconds();
         out.printf("W7 storm: restart %s; %,d devices connect within %d ms%n", kind, total, o.stormSpread().toMillis());
         Random random = new Random(seed + 1);
         int gen = generation;
@@ -203,7 +210,7 @@ final class LiveDevices implements LiveDevice.Host {
             if (allSent >= 0 && (held < 0 || held >= total)) {
                 break;
             }
-            ProcessMeter.sleep(held < 0 ? 100 : 20);
+            ProcessMeter.sleep(held < 0 ? 100 : server.heldPollsEveryMillis());
         }
         double heldSeconds = seconds(t);
         m.put("devices", (double) total);
@@ -214,6 +221,9 @@ final class LiveDevices implements LiveDevice.Host {
             m.put("held_polls", (double) held);
         }
         putIfKnown(m, "server_cpu_s", meter.cpuSeconds() - cpu0);
+        if (!meter.describe().startsWith("this JVM")) {
+            putIfKnown(m, "client_cpu_s", CLIENT.cpuSeconds() - clientCpu0);
+        }
         errors.report(m);
         out.printf("W7 storm: %,d polls sent after %.2f s, %s, %,d errors%n", sentCount.sum(), allSent / 1e9,
                 held < 0 ? "held polls unknown (no metrics)" : String.format("%,d held after %.2f s", held, heldSeconds),
@@ -230,7 +240,7 @@ final class LiveDevices implements LiveDevice.Host {
             if (held >= total || held < 0 && sentCount.sum() >= total) {
                 break;
             }
-            ProcessMeter.sleep(50);
+            ProcessMeter.sleep(server.heldPollsEveryMillis());
         }
         if (held < 0) {
             ProcessMeter.sleep(1000); // no gauge: give the last ones a moment to be checked and held

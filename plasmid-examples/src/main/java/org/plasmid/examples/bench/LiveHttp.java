@@ -46,7 +46,11 @@ final class LiveHttp implements AutoCloseable {
         QueuedThreadPool pool = new QueuedThreadPool(Math.max(threads, 4), 1);
         pool.setName(name);
         pool.setDaemon(true);
-        client = new HttpClient(new HttpClientTransportOverHTTP(1));
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(1);
+        // Jetty keeps a ~100 KB cache of header fields per connection from its second answer on: ten
+        // thousand connections would take a gigabyte for it (the server turns its own off too)
+        transport.setHeaderCacheSize(0);
+        client = new HttpClient(transport);
         client.setExecutor(pool);
         client.setMaxConnectionsPerDestination(maxConnections);
         client.setMaxRequestsQueuedPerDestination(Math.max(1024, maxConnections * 4));

@@ -39,6 +39,14 @@ abstract class LiveServer implements AutoCloseable {
     abstract int heldPolls();
 
     /**
+     * @return how often to ask {@link #heldPolls()}: a gauge in this JVM costs nothing, a scrape of the
+     *     server's whole Prometheus page costs it CPU (counted in its figures), so at most four a second
+     */
+    long heldPollsEveryMillis() {
+        return 250;
+    }
+
+    /**
      * Restarts the server (or simulates a restart) and returns once it serves again.
      *
      * @return what kind of restart it was, for the report
@@ -114,6 +122,11 @@ abstract class LiveServer implements AutoCloseable {
         @Override
         int heldPolls() {
             return (int) registry.get(PlasmidServletMetrics.POLLS_HELD).gauge().value();
+        }
+
+        @Override
+        long heldPollsEveryMillis() {
+            return 20;
         }
 
         @Override

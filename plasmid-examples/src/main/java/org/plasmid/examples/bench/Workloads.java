@@ -157,6 +157,7 @@ final class Workloads {
         m.put("own_db_push_p99_ms", own.percentileMillis(99));
         AtomicLong conflicts = new AtomicLong();
         AtomicLong pulls = new AtomicLong();
+        long cpuBefore = processCpuNanos();
         double sharedSeconds = parallel(client -> {
             Target t = target.another();
             long rev = t.revision("w4b");
@@ -179,7 +180,14 @@ final class Workloads {
         m.put("shared_db_objects_per_s", objects / sharedSeconds);
         m.put("shared_db_conflicts", (double) conflicts.get());
         m.put("shared_db_pulls", (double) pulls.get());
+        // this JVM's CPU (the writers, and the embedded server when there is one): steadier than objects/s
+        // when other processes share the cores
+        m.put("shared_db_cpu_ms_per_1000_objects", (processCpuNanos() - cpuBefore) / 1e6 / (objects / 1000.0));
         return m;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private DataGen.Batch batch(int client, int push) {

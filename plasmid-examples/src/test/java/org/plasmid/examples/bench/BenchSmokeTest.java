@@ -58,6 +58,7 @@ class BenchSmokeTest {
         assertTrue(r.get("W2").has("paged_1000_objects_per_s"));
         assertTrue(r.get("W3").has("ratio_large_to_small"));
         assertTrue(r.get("W4").has("shared_db_conflicts"));
+        assertTrue(r.get("W4").get("shared_db_cpu_ms_per_1000_objects").asDouble() > 0);
         assertEquals(0, r.get("W4").get("shared_db_pulls").asInt(),
                 "W4b's writers catch up from the missed changes a refusal carries, never by pulling");
         assertTrue(r.get("W5").get("disk_fsync_appends_per_s").asDouble() > 0);

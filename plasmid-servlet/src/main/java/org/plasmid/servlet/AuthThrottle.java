@@ -22,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  * up its attempts, further attempts are refused <em>without checking the secret</em> until its window
  * ends ({@link #begin} names the seconds left); then it starts afresh. A block therefore always ends.
  *
+ * <p>When attempts still being checked are all that use up a limit (many devices behind one address
+ * reconnecting at once), a new attempt waits for one of them to end, up to the servlet's
+ * {@code auth-queue-seconds}, instead of being refused: a success gives its attempt back, so valid
+ * credentials get in; a failure counts, and once failures use the limit up, the waiting attempts are
+ * refused without being checked. No more attempts are ever checked at once than the limit.
+ *
  * <p>A successful authentication takes back its own attempt, and makes its address <em>known</em> for
  * its token for {@value #KNOWN_HOURS} hours: the per-token limit does not apply between a token and its
  * known addresses, so an attacker guessing one token's secret from elsewhere cannot lock its owner's
@@ -47,7 +53,11 @@ final class AuthThrottle {
     /** Keys longer than this are cut (tokens are at most 128 characters; longer ones are invalid anyway). */
     private static final int MAX_KEY_LENGTH = 129;
 
+    /** How long one wait lasts before the attempt looks again (a missed signal costs no more). */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private final Ticker ticker;
+    private final long inProgressWaitNanos;
     private final WindowCounts byAccess;
     private final WindowCounts byAddress;
     private final Cache<String, Boolean> known;
@@ -78,7 +88,17 @@ final class AuthThrottle {
      * @param ticker the clock (tests pass a fake one)
      */
     AuthThrottle(int maxPerAccess, int maxPerAddress, Duration window, int maxTracked, Ticker ticker) {
+        this(maxPerAccess, maxPerAddress, window, maxTracked, ticker, Duration.ZERO);
+    }
+
+    /**
+     * @param inProgressWait how long an attempt may wait for attempts in progress to end (zero: refused
+     *     at once)
+     */
+    AuthThrottle(int maxPerAccess, int maxPerAddress, Duration window, int maxTracked, Ticker ticker,
+            Duration inProgressWait) {
         this.ticker = ticker;
+        this.inProgressWaitNanos = inProgressWait.toNanos();
         this.byAccess = new WindowCounts(maxPerAccess, window, maxTracked, ticker);
         this.byAddress = new WindowCounts(maxPerAddress, window, maxTracked, ticker);
         this.known = CacheBuilder.newBuilder().maximumSize(maxTracked)
@@ -91,7 +111,7 @@ final class AuthThrottle {
      */
     static AuthThrottle of(PlasmidServletOptions options) {
         return new AuthThrottle(options.maxAuthFailuresPerAccess(), options.maxAuthFailuresPerAddress(),
-                options.authFailureWindow(), MAX_TRACKED, Ticker.systemTicker());
+                options.authFailureWindow(), MAX_TRACKED, Ticker.systemTicker(), options.authQueueWait());
     }
 
     /** An admitted attempt, to be settled once its secret has been checked. */
@@ -158,18 +178,30 @@ final class AuthThrottle {
         String accessKey = access.length() > MAX_KEY_LENGTH ? access.substring(0, MAX_KEY_LENGTH) : access;
         String addressKey = addressKey(remoteAddress);
         boolean countsForAccess = known.getIfPresent(pair(accessKey, addressKey)) == null;
-        long now = ticker.read();
-        long wait = byAddress.admit(addressKey, now);
-        if (wait == 0 && countsForAccess) {
-            wait = byAccess.admit(accessKey, now);
-            if (wait > 0) {
-                byAddress.release(addressKey); // refused before checking: it costs the address nothing
+        long deadline = System.nanoTime() + inProgressWaitNanos;
+        while (true) {
+            long now = ticker.read();
+            WindowCounts limiting = byAddress;
+            long wait = byAddress.admit(addressKey, now);
+            if (wait == 0 && countsForAccess) {
+                limiting = byAccess;
+                wait = byAccess.admit(accessKey, now);
+                if (wait > 0) {
+                    byAddress.release(addressKey); // refused before checking: it costs the address nothing
+                }
+            }
+            if (wait == 0) {
+                return new Attempt(accessKey, addressKey, countsForAccess);
+            }
+            // Used up only by attempts still being checked (a burst of devices, many behind one address):
+            // wait for them to end — a success gives its attempt back — rather than refuse valid
+            // credentials. Guesses gain nothing: no more are checked at once than the allowance, and
+            // once failures use it up, the waiting attempts are refused until the window ends.
+            long left = deadline - System.nanoTime();
+            if (wait != WindowCounts.IN_PROGRESS || left <= 0 || !limiting.awaitEnded(Math.min(left, RECHECK_NANOS))) {
+                throw new Refused(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L)));
             }
         }
-        if (wait > 0) {
-            throw new Refused(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L)));
-        }
-        return new Attempt(accessKey, addressKey, countsForAccess);
     }
 
     /** @return how many tokens, addresses and known pairs are remembered (for tests and monitoring) */

@@ -91,6 +91,10 @@ import org.plasmid.core.PlasmidHub;
  *       <td>{@value PlasmidServletOptions#DEFAULT_AUTH_FAILURE_WINDOW_SECONDS}</td>
  *       <td>{@link PlasmidServletOptions.Builder#authFailureWindow the window of the authentication
  *       limits}</td></tr>
+ *   <tr><td>{@code auth-queue-seconds}</td>
+ *       <td>{@value PlasmidServletOptions#DEFAULT_AUTH_QUEUE_WAIT_SECONDS}</td>
+ *       <td>{@link PlasmidServletOptions.Builder#authQueueWait how long an authentication waits for checks in
+ *       progress} that alone use up its limits, before 429</td></tr>
  *   <tr><td>{@code guests-per-address}</td><td>{@value PlasmidServletOptions#DEFAULT_MAX_GUESTS_PER_ADDRESS}</td>
  *       <td>{@link PlasmidServletOptions.Builder#maxGuestsPerAddress guest accounts created per client
  *       address} and window (429 beyond)</td></tr>

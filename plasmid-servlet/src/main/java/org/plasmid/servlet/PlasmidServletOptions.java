@@ -122,6 +122,12 @@ public final class PlasmidServletOptions {
             "auth-failure-window-seconds", DEFAULT_AUTH_FAILURE_WINDOW, Duration.ofSeconds(1),
             LIMIT_AUTH_FAILURE_WINDOW, "the window of the authentication limits, in seconds");
 
+    /** Default of {@link Builder#authQueueWait}, in seconds: {@value}. */
+    public static final int DEFAULT_AUTH_QUEUE_WAIT_SECONDS = 2;
+    static final Option<Duration> AUTH_QUEUE_WAIT = Option.seconds("authQueueWait", "auth-queue-seconds",
+            Duration.ofSeconds(DEFAULT_AUTH_QUEUE_WAIT_SECONDS), Duration.ZERO, Duration.ofMinutes(5),
+            "how long an authentication may wait for checks in progress that use up its limits (0: refuse at once)");
+
     /** Default of {@link Builder#maxGuestsPerAddress}: {@value}. */
     public static final int DEFAULT_MAX_GUESTS_PER_ADDRESS = 60;
     static final Option<Integer> MAX_GUESTS_PER_ADDRESS = Option.integer("maxGuestsPerAddress", "guests-per-address",
@@ -155,7 +161,7 @@ public final class PlasmidServletOptions {
             MIN_BODY_BYTES_PER_SECOND, BODY_RATE_GRACE_PERIOD, BODY_DEADLINE,
             MAX_HELD_POLLS, MAX_HELD_POLLS_PER_ACCESS, MAX_HELD_POLLS_PER_ADDRESS, MAX_WAIT,
             CORS_ALLOWED_ORIGINS,
-            MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW,
+            MAX_AUTH_FAILURES_PER_ACCESS, MAX_AUTH_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW, AUTH_QUEUE_WAIT,
             MAX_GUESTS_PER_ADDRESS, GUEST_WINDOW, OUT_OF_DATE_UPDATES_BYTES, READY_TIMEOUT, REQUEST_LOG);
 
     private static final PlasmidServletOptions DEFAULTS = builder().build();
@@ -271,6 +277,14 @@ public final class PlasmidServletOptions {
     /** @return the window of the authentication limits, which is also the longest a block lasts */
     public Duration authFailureWindow() {
         return get(AUTH_FAILURE_WINDOW);
+    }
+
+    /**
+     * @return how long an authentication waits for checks still in progress when they alone use up its
+     *     token's or address's limit (a burst of devices behind one address), before it is refused 429
+     */
+    public Duration authQueueWait() {
+        return get(AUTH_QUEUE_WAIT);
     }
 
     /** @return how many guest accounts may be created from one client address per window */
@@ -573,6 +587,20 @@ public final class PlasmidServletOptions {
          */
         public Builder authFailureWindow(Duration window) {
             return set(AUTH_FAILURE_WINDOW, window);
+        }
+
+        /**
+         * @param wait how long an authentication may wait, from 0 to 5 minutes (default
+         *     {@value PlasmidServletOptions#DEFAULT_AUTH_QUEUE_WAIT_SECONDS} seconds), when checks still in
+         *     progress alone use up its token's or address's limit: a success gives its attempt back, so
+         *     valid credentials in a burst are admitted instead of refused 429; guesses gain nothing (no
+         *     more are checked at once than the limit, and once failures use it up they are refused)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code wait} is out of range
+         * @throws IllegalStateException if already set
+         */
+        public Builder authQueueWait(Duration wait) {
+            return set(AUTH_QUEUE_WAIT, wait);
         }
 
         /**

@@ -4,6 +4,7 @@ import com.google.common.base.Ticker;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Counts what each key (an access token, a client address) did within a window that starts with its
@@ -20,6 +21,10 @@ final class WindowCounts {
     private final int max;
     private final long windowNanos;
     private final Cache<String, Counter> counters;
+    /** Notified whenever an attempt in progress ends (attempts waiting for one re-check then). */
+    private final Object ended = new Object();
+    /** What {@link #admit} returns when the key's attempts are used up by attempts still in progress. */
+    static final long IN_PROGRESS = 1;
 
     /** The count of one key within its window. Guarded by the cache's map (compute). */
     private static final class Counter {
@@ -62,7 +67,8 @@ final class WindowCounts {
                 counter.counted = 0;
             }
             if (counter.counted + counter.pending >= max) {
-                wait[0] = counter.counted >= max ? counter.windowStart + windowNanos - now : 1;
+                wait[0] = counter.counted >= max ? Math.max(IN_PROGRESS + 1, counter.windowStart + windowNanos - now)
+                        : IN_PROGRESS;
                 return counter;
             }
             if (counter.counted == 0 && counter.pending == 0) {
@@ -80,6 +86,30 @@ final class WindowCounts {
             c.pending = Math.max(0, c.pending - 1);
             return c;
         });
+        signalEnded();
+    }
+
+    /**
+     * Waits until an attempt in progress ends, or {@code nanos} pass.
+     *
+     * @return false if the thread was interrupted
+     */
+    boolean awaitEnded(long nanos) {
+        synchronized (ended) {
+            try {
+                TimeUnit.NANOSECONDS.timedWait(ended, Math.max(1, nanos));
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private void signalEnded() {
+        synchronized (ended) {
+            ended.notifyAll();
+        }
     }
 
     /**
@@ -99,6 +129,7 @@ final class WindowCounts {
             }
             return c;
         });
+        signalEnded();
         return usedUp[0];
     }
 

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.base.Ticker;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -164,5 +167,54 @@ class AuthThrottleTest {
         fail(longB, "10.0.0.2");
         fail(longA, "10.0.0.3");
         refusedFor(longB, "10.0.0.4");
+    }
+
+    /** A throttle whose attempts wait up to a minute for attempts in progress (the tests never reach it). */
+    private AuthThrottle waiting() {
+        return new AuthThrottle(3, 5, WINDOW, AuthThrottle.MAX_TRACKED, clock, Duration.ofMinutes(1));
+    }
+
+    @Test
+    void anAttemptBeyondTheAddressAllowance_whileOthersAreChecked_waits_andIsAdmittedWhenOneSucceeds()
+            throws Exception {
+        AuthThrottle t = waiting();
+        List<AuthThrottle.Attempt> inProgress = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            inProgress.add(t.begin("device" + i, "10.0.0.9")); // 5 different tokens behind one address
+        }
+        CompletableFuture<AuthThrottle.Attempt> sixth = CompletableFuture.supplyAsync(() -> {
+            try {
+                return t.begin("device5", "10.0.0.9");
+            } catch (AuthThrottle.Refused e) {
+                throw new CompletionException(e);
+            }
+        });
+        Thread.sleep(200);
+        assertTrue(!sixth.isDone(), "the sixth waits while five are being checked");
+        inProgress.get(0).settle(Outcome.SUCCEEDED);
+        AuthThrottle.Attempt admitted = sixth.get(30, TimeUnit.SECONDS);
+        assertEquals(Set.of(), admitted.settle(Outcome.SUCCEEDED));
+    }
+
+    @Test
+    void waitingAttempts_areRefused_onceFailuresUseUpTheAllowance_soABurstOfGuessesGainsNothing()
+            throws Exception {
+        AuthThrottle t = waiting();
+        List<AuthThrottle.Attempt> guesses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            guesses.add(t.begin("victim" + i, "10.6.6.6"));
+        }
+        CompletableFuture<Long> more = CompletableFuture.supplyAsync(() -> {
+            try {
+                t.begin("victim5", "10.6.6.6");
+                return -1L;
+            } catch (AuthThrottle.Refused e) {
+                return e.retryAfterSeconds();
+            }
+        });
+        for (AuthThrottle.Attempt g : guesses) {
+            g.settle(Outcome.FAILED);
+        }
+        assertEquals(60, more.get(30, TimeUnit.SECONDS), "refused for the rest of the window, never checked");
     }
 }

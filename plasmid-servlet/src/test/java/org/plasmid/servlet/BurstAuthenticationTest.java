@@ -68,4 +68,40 @@ class BurstAuthenticationTest {
         }
         assertEquals(before + 1, hub.accounts().slowHashes(), "one slow hash for the whole burst");
     }
+
+    @Test
+    void manyDevicesBehindOneAddress_theirFirstChecksInProgressBeyondTheAddressLimit_areAll200()
+            throws Exception {
+        // 90 different tokens with chosen secrets (the slow hash, so their checks overlap) from one address,
+        // whose limit is 30: attempts beyond it wait for checks in progress instead of being refused 429
+        hub = PlasmidHub.builder().storage(MapDbStorage.inMemory(), true).build();
+        hub.createDatabase("db");
+        int devices = 90;
+        for (int i = 0; i < devices; i++) {
+            hub.accounts().setSecret("device" + i, "secret-of-device-" + i);
+            hub.accounts().grant("device" + i, "ReadDatabase", "db", "Yes");
+        }
+        server = new TestServer(new QueuedThreadPool(200));
+        server.mount(new PlasmidServlet(hub, PlasmidServletOptions.builder().authQueueWait(Duration.ofMinutes(5))
+                .build()), TestServer.MAPPING);
+        server.withNetwork().start();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        HttpClient client = HttpClient.newBuilder().executor(pool).connectTimeout(Duration.ofSeconds(30)).build();
+        URI uri = URI.create(server.networkApi() + "d/db");
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < devices; i++) {
+                answers.add(client.sendAsync(HttpRequest.newBuilder(uri)
+                        .header("Authorization", TestServer.basic("device" + i, "secret-of-device-" + i))
+                        .timeout(Duration.ofSeconds(240)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            Map<Integer, Integer> byStatus = new TreeMap<>();
+            for (CompletableFuture<HttpResponse<String>> a : answers) {
+                byStatus.merge(a.get(300, TimeUnit.SECONDS).statusCode(), 1, Integer::sum);
+            }
+            assertEquals(Map.of(200, devices), byStatus, "answers by status");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -127,6 +127,7 @@ class PlasmidServletOptionsTest {
         params.put("auth-failures-per-access", "3");
         params.put("auth-failures-per-address", "4");
         params.put("auth-failure-window-seconds", "90");
+        params.put("auth-queue-seconds", "7");
         params.put("guests-per-address", "13");
         params.put("guest-window-seconds", "600");
         params.put("outofdate-updates-bytes", "0");
@@ -148,6 +149,7 @@ class PlasmidServletOptionsTest {
         assertEquals(List.of("https://a.example", "https://b.example:8443"), o.corsAllowedOrigins());
         assertEquals(3, o.maxAuthFailuresPerAccess());
         assertEquals(4, o.maxAuthFailuresPerAddress());
+        assertEquals(Duration.ofSeconds(7), o.authQueueWait());
         assertEquals(Duration.ofSeconds(90), o.authFailureWindow());
         assertEquals(13, o.maxGuestsPerAddress());
         assertEquals(Duration.ofMinutes(10), o.guestWindow());

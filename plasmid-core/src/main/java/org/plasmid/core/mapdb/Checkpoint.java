@@ -8,7 +8,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -68,22 +67,28 @@ final class Checkpoint {
 
     /** Receives a checkpoint's contents in file order (each method does nothing unless overridden). */
     interface Visitor {
-        default void header(long position, long nextDatabaseId) {
+        /** Whether {@link #entry} is wanted: when not, entry frames are checked and counted only. */
+        default boolean wantsEntries() {
+            return true;
         }
 
-        default void database(String name, long id, long head, long size, long quota) {
+        default void header(long position, long nextDatabaseId) throws IOException {
         }
 
-        default void entry(long databaseId, String store, String key, long revision, byte[] value) {
+        default void database(String name, long id, long head, long size, long quota) throws IOException {
         }
 
-        default void push(long databaseId, Index.RememberedPush push) {
+        default void entry(long databaseId, String store, String key, long revision, byte[] value)
+                throws IOException {
         }
 
-        default void credential(Credential c) {
+        default void push(long databaseId, Index.RememberedPush push) throws IOException {
         }
 
-        default void grant(Grant g) {
+        default void credential(Credential c) throws IOException {
+        }
+
+        default void grant(Grant g) throws IOException {
         }
     }
 
@@ -306,6 +311,14 @@ final class Checkpoint {
      * @throws IOException if it is damaged or incomplete (the message says where)
      */
     static Summary read(Path file, Visitor visitor) throws IOException {
+        return read(file, visitor, false);
+    }
+
+    /**
+     * @param checked whether the file was read whole and found sound just before: entry frames are then
+     *     skipped unchecked when the visitor does not want entries
+     */
+    private static Summary read(Path file, Visitor visitor, boolean checked) throws IOException {
         try (InputStream raw = new BufferedInputStream(Channels.newInputStream(FileChannel.open(file,
                 StandardOpenOption.READ)), 1 << 16)) {
             DataInputStream in = new DataInputStream(raw);
@@ -336,8 +349,25 @@ final class Checkpoint {
                         throw new IOException("checkpoint " + file + " is damaged at offset " + offset
                                 + " (frame length " + length + ")");
                     }
-                    payload = new byte[length];
-                    in.readFully(payload);
+                    if (!visitor.wantsEntries() && checked) {
+                        // entries not wanted, and the frames were checked before: read the type and count only
+                        payload = new byte[Math.min(length, 13)];
+                        in.readFully(payload);
+                        if (payload[0] == ENTRIES) {
+                            in.skipNBytes(length - payload.length);
+                            offset += 8 + length;
+                            entries += ByteBuffer.wrap(payload, 9, 4).getInt();
+                            continue;
+                        }
+                        if (length > payload.length) {
+                            int read = payload.length;
+                            payload = Arrays.copyOf(payload, length);
+                            in.readFully(payload, read, length - read);
+                        }
+                    } else {
+                        payload = new byte[length];
+                        in.readFully(payload);
+                    }
                 } catch (EOFException e) {
                     throw new IOException("checkpoint " + file + " is incomplete: it ends at offset " + offset
                             + " without its closing frame");
@@ -370,7 +400,7 @@ final class Checkpoint {
                     case ENTRIES -> {
                         long db = f.readLong();
                         int n = f.readInt();
-                        for (int i = 0; i < n; i++) {
+                        for (int i = 0; i < n && visitor.wantsEntries(); i++) {
                             String store = f.readUTF();
                             String key = f.readUTF();
                             long revision = f.readLong();
@@ -419,11 +449,67 @@ final class Checkpoint {
         }
     }
 
-    /** Loads a checkpoint into an empty index; returns what it held. */
-    static Summary load(Path file, Index index, Map<String, Index.Db> databases) throws IOException {
+    /** An index rebuilt from a checkpoint, and what the checkpoint held. */
+    record Loaded(Index index, Summary summary) {
+    }
+
+    /** Names of the run files a rebuild sorts the key index in (beside the index file). */
+    static final String SORT_RUNS = "index.sort";
+    /** Memory for one sorted run of the key index (tests lower it to make a rebuild spill runs). */
+    static int sortRunBytes = 16 << 20;
+
+    /**
+     * Builds a new index file from a checkpoint: the log and key indexes bottom-up from sorted input
+     * (the entries are in log-key order; the key index is sorted on the side, in runs of
+     * {@link #sortRunBytes} beside the index file), then databases, remembered pushes, accounts and grants. On failure the new index
+     * file is deleted.
+     *
+     * @param databases filled with the databases it held, by name
+     * @throws IOException if the checkpoint is damaged or incomplete
+     */
+    static Loaded load(Path file, Path indexFile, Map<String, Index.Db> databases) throws IOException {
+        Summary[] summary = new Summary[1];
+        Index index;
+        try (SortedPairs keys = new SortedPairs(indexFile.getParent(), SORT_RUNS, sortRunBytes)) {
+            index = Index.built(indexFile, log -> summary[0] = read(file, new Visitor() {
+                private final Set<Long> ids = new java.util.HashSet<>();
+                private byte[] last;
+
+                @Override
+                public void database(String name, long id, long head, long size, long quota) {
+                    ids.add(id);
+                }
+
+                @Override
+                public void entry(long databaseId, String store, String key, long revision, byte[] value)
+                        throws IOException {
+                    if (!ids.contains(databaseId)) {
+                        throw new IOException("checkpoint " + file + " has entries of database id " + databaseId
+                                + " before that database");
+                    }
+                    byte[] k = Keys.log(databaseId, revision, store, key);
+                    if (last != null && Arrays.compareUnsigned(last, k) >= 0) {
+                        throw new IOException("checkpoint " + file + " holds entries out of order (database id "
+                                + databaseId + ", revision " + revision + ")");
+                    }
+                    last = k;
+                    log.put(k, Index.logValue(value));
+                    keys.add(Keys.state(databaseId, store, key), Keys.stateValue(revision,
+                            value == null ? -1 : value.length));
+                }
+            }), keys::drain);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(indexFile);
+            throw e;
+        }
         Map<Long, Index.Db> byId = new HashMap<>();
         try {
-            return read(file, new Visitor() {
+            read(file, new Visitor() {
+                @Override
+                public boolean wantsEntries() {
+                    return false;
+                }
+
                 @Override
                 public void header(long position, long nextDatabaseId) {
                     index.restoreNextDatabaseId(nextDatabaseId);
@@ -437,13 +523,13 @@ final class Checkpoint {
                 }
 
                 @Override
-                public void entry(long databaseId, String store, String key, long revision, byte[] value) {
-                    index.restoreEntry(db(databaseId), store, key, revision, value);
-                }
-
-                @Override
-                public void push(long databaseId, Index.RememberedPush push) {
-                    index.restorePush(db(databaseId), push);
+                public void push(long databaseId, Index.RememberedPush push) throws IOException {
+                    Index.Db d = byId.get(databaseId);
+                    if (d == null) {
+                        throw new IOException("checkpoint " + file + " has pushes of database id " + databaseId
+                                + " before that database");
+                    }
+                    index.restorePush(d, push);
                 }
 
                 @Override
@@ -455,18 +541,12 @@ final class Checkpoint {
                 public void grant(Grant g) {
                     index.putGrant(g);
                 }
-
-                private Index.Db db(long id) {
-                    Index.Db d = byId.get(id);
-                    if (d == null) {
-                        throw new UncheckedIOException(new IOException("checkpoint " + file
-                                + " has entries of database id " + id + " before that database"));
-                    }
-                    return d;
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+            }, true);
+            return new Loaded(index, summary[0]);
+        } catch (IOException | RuntimeException e) {
+            index.close();
+            Files.deleteIfExists(indexFile);
+            throw e;
         }
     }
 }

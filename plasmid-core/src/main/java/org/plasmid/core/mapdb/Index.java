@@ -79,9 +79,8 @@ final class Index implements AutoCloseable {
     private Index(DB db) {
         this.db = db;
         databases = db.treeMap("databases", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
-        log = db.treeMap("log", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
-                .createOrOpen();
-        state = db.treeMap("state", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+        log = logMap(db).createOrOpen();
+        state = stateMap(db).createOrOpen();
         pushIds = db.treeMap("pushIds", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
         pushOrder = db.treeMap("pushOrder", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
         credentials = db.treeMap("credentials", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
@@ -93,7 +92,55 @@ final class Index implements AutoCloseable {
 
     /** Opens or creates the index file (memory-mapped, no transactions). */
     static Index file(Path file) {
-        return new Index(DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().cleanerHackEnable().make());
+        return new Index(fileDb(file));
+    }
+
+    private static DB fileDb(Path file) {
+        return DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().cleanerHackEnable().make();
+    }
+
+    /** Hands sorted (key, value) pairs to a sink. */
+    @FunctionalInterface
+    interface SortedFeed {
+        void feed(SortedPairs.Sink sink) throws java.io.IOException;
+    }
+
+    /**
+     * Creates a new index file whose log and state indexes are built bottom-up from input in key order
+     * (MapDB's sorted-input builder: each B-tree node written once, where inserts would rewrite a node
+     * per key); the other maps start empty. What a rebuild from a checkpoint uses.
+     *
+     * @param log log keys ({@link Keys#log}) and values ({@link #logValue}), ascending
+     * @param state state keys ({@link Keys#state}) and values ({@link Keys#stateValue}), ascending; fed
+     *     after {@code log}
+     */
+    static Index built(Path file, SortedFeed log, SortedFeed state) throws java.io.IOException {
+        DB db = fileDb(file);
+        try {
+            DB.TreeMapSink<byte[], byte[]> logSink = logMap(db).createFromSink();
+            log.feed(logSink::put);
+            logSink.create();
+            DB.TreeMapSink<byte[], byte[]> stateSink = stateMap(db).createFromSink();
+            state.feed(stateSink::put);
+            stateSink.create();
+            return new Index(db);
+        } catch (java.io.IOException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static DB.TreeMapMaker<byte[], byte[]> logMap(DB db) {
+        return db.treeMap("log", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable();
+    }
+
+    private static DB.TreeMapMaker<byte[], byte[]> stateMap(DB db) {
+        return db.treeMap("state", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY);
+    }
+
+    /** The log index's value for an entry: its value, or an empty array for a deletion. */
+    static byte[] logValue(byte[] value) {
+        return value == null ? TOMBSTONE : value;
     }
 
     /** Opens an existing index file for reading only (the verifier). */
@@ -450,10 +497,6 @@ final class Index implements AutoCloseable {
     }
 
     /** Recreates a database's latest entry of a key (a tombstone when {@code value} is null). */
-    void restoreEntry(Db d, String store, String key, long revision, byte[] value) {
-        state.put(Keys.state(d.id, store, key), Keys.stateValue(revision, value == null ? -1 : value.length));
-        log.put(Keys.log(d.id, revision, store, key), value == null ? TOMBSTONE : value);
-    }
 
     /** Recreates a remembered push id (oldest first). */
     void restorePush(Db d, RememberedPush p) {
@@ -619,13 +662,6 @@ final class Index implements AutoCloseable {
     }
 
     /** Empties every map (a checkpoint that failed half-loaded). */
-    void clearAll() {
-        for (BTreeMap<?, ?> m : List.of(databases, log, state, pushIds, pushOrder, credentials, grants,
-                grantDelegators, delegations, meta)) {
-            m.clear();
-        }
-        setVersion();
-    }
 
     // ---- lifecycle
 

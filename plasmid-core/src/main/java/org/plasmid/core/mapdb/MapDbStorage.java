@@ -184,12 +184,14 @@ public final class MapDbStorage implements Storage {
             LOG.warn("hub {} was not closed cleanly; rebuilding its index from the journal", dir);
         }
         Files.deleteIfExists(indexFile);
+        SortedPairs.deleteLeftovers(dir, Checkpoint.SORT_RUNS);
         long start = System.nanoTime();
-        Index index = Index.file(indexFile);
+        Map<String, Index.Db> dbs = new java.util.HashMap<>();
+        Checkpoint.Loaded loaded = loadCheckpoint(dir, journal, indexFile, dbs);
+        Index index = loaded == null ? Index.file(indexFile) : loaded.index();
         try {
             index.setVersion();
-            Map<String, Index.Db> dbs = new java.util.HashMap<>();
-            Checkpoint.Summary checkpoint = loadCheckpoint(dir, journal, index, dbs);
+            Checkpoint.Summary checkpoint = loaded == null ? null : loaded.summary();
             long from = checkpoint == null ? 0 : checkpoint.position();
             index.setBuiltFrom(from);
             long records = new Replayer(index, dbs, checkpoint != null).replay(journal, from);
@@ -225,7 +227,7 @@ public final class MapDbStorage implements Storage {
      * Loads the newest whole checkpoint the journal continues, if any; without one the journal must
      * start at its beginning.
      */
-    private static Checkpoint.Summary loadCheckpoint(Path dir, Journal journal, Index index,
+    private static Checkpoint.Loaded loadCheckpoint(Path dir, Journal journal, Path indexFile,
             Map<String, Index.Db> dbs) throws IOException {
         IOException damage = null;
         for (Path file : Checkpoint.files(dir)) {
@@ -234,7 +236,7 @@ public final class MapDbStorage implements Storage {
                 continue; // not continued by this journal (older than what it keeps, or past its end)
             }
             try {
-                return Checkpoint.load(file, index, dbs);
+                return Checkpoint.load(file, indexFile, dbs);
             } catch (IOException e) {
                 if (journal.start() > 0) {
                     // the journal before it is gone: loading an older one or none would lose data
@@ -243,7 +245,6 @@ public final class MapDbStorage implements Storage {
                 }
                 LOG.warn("hub {}: {}; rebuilding from the whole journal instead", dir, e.getMessage());
                 damage = e;
-                index.clearAll();
                 dbs.clear();
             }
         }

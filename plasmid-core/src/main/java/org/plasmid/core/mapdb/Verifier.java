@@ -103,13 +103,11 @@ final class Verifier {
     private void checkIndex(Checkpoint.Summary checkpoint) throws IOException {
         Path tmpDir = Files.createTempDirectory("plasmid-verify");
         try {
-            Index rebuilt = Index.file(tmpDir.resolve("index.mapdb"));
+            Path file = tmpDir.resolve("index.mapdb");
+            Map<String, Index.Db> dbs = new HashMap<>();
+            Index rebuilt = checkpoint == null ? Index.file(file) : Checkpoint.load(checkpoint.file(), file, dbs).index();
             try {
                 rebuilt.setVersion();
-                Map<String, Index.Db> dbs = new HashMap<>();
-                if (checkpoint != null) {
-                    Checkpoint.load(checkpoint.file(), rebuilt, dbs);
-                }
                 long[] records = {0};
                 String[] problem = {null};
                 long from = checkpoint == null ? 0 : checkpoint.position();

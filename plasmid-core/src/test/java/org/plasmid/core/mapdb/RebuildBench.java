@@ -14,7 +14,7 @@ import org.plasmid.core.spi.Write;
  * a few times:
  *
  * <pre>java -Xmx256m -cp plasmid-core/target/classes:plasmid-core/target/test-classes:$(cat cp.txt) \
- *     org.plasmid.core.mapdb.RebuildBench /tmp/rebuild-hub 1000000 1000 1000 3</pre>
+ *     org.plasmid.core.mapdb.RebuildBench /tmp/rebuild-hub 1000000 1000 1000 3 [keys after the checkpoint]</pre>
  */
 public final class RebuildBench {
     private RebuildBench() {
@@ -26,6 +26,7 @@ public final class RebuildBench {
         int valueBytes = Integer.parseInt(args[2]);
         int perPush = Integer.parseInt(args[3]);
         int rounds = Integer.parseInt(args[4]);
+        int tail = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         if (!Files.exists(dir)) {
             long start = System.nanoTime();
             try (MapDbStorage s = MapDbStorage.open(dir, CheckpointPolicy.disabled())) {
@@ -33,15 +34,20 @@ public final class RebuildBench {
                 byte[] pad = new byte[valueBytes];
                 Arrays.fill(pad, (byte) 'p');
                 long head = 1;
-                for (int done = 0; done < keys; done += perPush) {
+                for (int done = 0; done < keys + tail; done += perPush) {
+                    if (done == keys) {
+                        s.checkpoint();
+                    }
                     List<Write> writes = new ArrayList<>();
-                    for (int i = 0; i < perPush && done + i < keys; i++) {
+                    for (int i = 0; i < perPush && done + i < keys + tail; i++) {
                         writes.add(new Write("s", "k" + (done + i), pad));
                     }
                     AppendResult r = s.append("db", head, writes, "p" + done, -1);
                     head = r.revision();
                 }
-                s.checkpoint();
+                if (tail == 0) {
+                    s.checkpoint();
+                }
             }
             System.out.printf("filled %d keys of %d bytes in %.1f s%n", keys, valueBytes,
                     (System.nanoTime() - start) / 1e9);

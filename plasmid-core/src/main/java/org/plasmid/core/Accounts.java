@@ -105,6 +105,24 @@ public final class Accounts {
     }
 
     /**
+     * Confirms an access token whose secret the server generated ({@code POST a/} without a secret,
+     * guests) with one SHA-256: such a secret (256 random bits) cannot be guessed, so this check needs
+     * no throttle in front of it, and a device on one gets in even from an address that guessing has
+     * throttled.
+     *
+     * @param access the access token
+     * @param secret the secret
+     * @return true only if the token's stored secret was generated and {@code secret} is it; false says
+     *     nothing (an unknown token, a chosen secret, a wrong one: {@link #authenticate} decides)
+     */
+    public boolean authenticateGenerated(@Nullable String access, @Nullable String secret) {
+        if (access == null || !isValidAccess(access) || !isValidSecret(secret)) {
+            return false;
+        }
+        return hasher.verifyGenerated(call(() -> storage.credential(access)), secret);
+    }
+
+    /**
      * @param access an access token
      * @return whether an account with this token exists
      */

@@ -338,6 +338,22 @@ public final class PlasmidHub implements AutoCloseable {
     }
 
     /**
+     * Authenticates a token whose secret the server generated, with one SHA-256 and nothing to throttle
+     * (see {@link Accounts#authenticateGenerated}); an adapter tries it before its guessing protections
+     * and {@link #authenticate}.
+     *
+     * @param access the access token
+     * @param secret the secret
+     * @return a permission-checked session, or empty when this check cannot confirm them (an unknown
+     *     token, a chosen secret, a wrong one)
+     */
+    public Optional<ClientSession> authenticateGenerated(@Nullable String access, @Nullable String secret) {
+        checkOpen();
+        return storage(() -> accounts.authenticateGenerated(access, secret)
+                ? Optional.of(new ClientSession(this, access)) : Optional.<ClientSession>empty());
+    }
+
+    /**
      * A permission-checked session for a token the host application has authenticated itself.
      *
      * @param access an existing account's token

@@ -118,6 +118,21 @@ final class SecretHasher {
         }
     }
 
+    /**
+     * Confirms a secret the server generated with one SHA-256 and never a slow hash: a check that needs
+     * no guessing protection, since 256 random bits cannot be guessed at any rate.
+     *
+     * @param stored the stored credential, or empty for an unknown access token
+     * @param secret the secret presented
+     * @return true only for a generated-secret credential that {@code secret} matches; false says nothing
+     *     (an unknown token, a chosen secret, a wrong one: {@link #verify} decides). The work is the same
+     *     whatever the token, so the time does not tell its kind.
+     */
+    boolean verifyGenerated(Optional<Credential> stored, String secret) {
+        Credential c = stored.filter(s -> s.iterations() == GENERATED).orElse(dummy);
+        return MessageDigest.isEqual(sha256(c.salt(), secret), c.hash()) && c != dummy;
+    }
+
     private boolean remembered(String access, byte[] storedHash, byte[] mac) {
         Remembered r = verified.getIfPresent(access);
         return r != null && MessageDigest.isEqual(r.storedHash(), storedHash) && MessageDigest.isEqual(r.secretMac(), mac);

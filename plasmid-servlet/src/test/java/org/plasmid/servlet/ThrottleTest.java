@@ -12,9 +12,9 @@ import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.plasmid.core.AccountResult;
 import org.plasmid.core.PlasmidHub;
 import org.plasmid.core.mapdb.MapDbStorage;
-import org.plasmid.servlet.FaultyStorage.Op;
 
 /**
  * Brute-force throttling over real sockets, each client on its own loopback address (127.0.0.x): after
@@ -70,9 +70,6 @@ class ThrottleTest {
         assertTrue(r.header("Content-Type").startsWith("application/json"), r.toString());
     }
 
-    private long credentialLookups() {
-        return storage.calls().stream().filter(op -> op == Op.CREDENTIAL).count();
-    }
 
     @Test
     void afterRepeatedFailuresFromOneAddress_evenTheRightSecretFromIt_is429_unchecked_whileOtherAddressesGetIn()
@@ -82,11 +79,33 @@ class ThrottleTest {
         for (int i = 0; i < 6; i++) {
             assertEquals(401, get(2, TestServer.basic("guess" + i, "nope")).status());
         }
-        long lookups = credentialLookups();
+        long slowHashes = hub.accounts().slowHashes();
         assertThrottled(get(2, BOB), 30);
         assertThrottled(get(2, TestServer.basic("alice", "alice-secret")), 30);
-        assertEquals(lookups, credentialLookups(), "a throttled attempt must not check the secret");
+        assertEquals(slowHashes, hub.accounts().slowHashes(), "a throttled attempt must not check a chosen secret");
         assertEquals(200, get(3, BOB).status());
+    }
+
+    @Test
+    void aDeviceOnAGeneratedSecret_getsIn_fromAnAddressThatGuessingThrottled_whileGuessesAtItStay429()
+            throws Exception {
+        start(PlasmidServletOptions.builder().maxAuthFailuresPerAddress(4).authFailureWindow(Duration.ofSeconds(30))
+                .build());
+        hub.accounts().grant("bob", "CreateAccess", "*", "Yes");
+        AccountResult created = hub.authenticate("bob", "bob-secret").orElseThrow().createCredentials(null, null, false);
+        hub.accounts().grant(created.access(), "ReadDatabase", "*", "Yes");
+        hub.accounts().grant(created.access(), "CreateDatabase", "*", "Yes");
+        String device = TestServer.basic(created.access(), created.secret());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(401, get(5, TestServer.basic("guess" + i, "nope")).status());
+        }
+        assertThrottled(get(5, BOB), 30); // a chosen secret: behind the throttle
+        long slowHashes = hub.accounts().slowHashes();
+        assertEquals(200, get(5, device).status(), "256 generated bits cannot be guessed: no throttle needed");
+        assertThrottled(get(5, TestServer.basic(created.access(), created.secret() + "x")), 30);
+        assertThrottled(get(5, TestServer.basic(created.access(), "guess")), 30);
+        assertEquals(slowHashes, hub.accounts().slowHashes(), "the device and the throttled guesses: no slow hash");
+        assertEquals(200, get(5, device).status());
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.mapdb.BTreeMap;
@@ -48,7 +50,12 @@ final class Index implements AutoCloseable {
          * {@link #lock}.
          */
         long pinned = -1;
-        final List<byte[]> deferred = new ArrayList<>();
+        /**
+         * The log keys kept for a checkpoint's copy although overwritten: added with {@link #lock} held,
+         * read by readers without it (a set lookup, where asking the key index would cost a B-tree lookup
+         * per entry read while a checkpoint runs).
+         */
+        final Set<ByteBuffer> deferred = ConcurrentHashMap.newKeySet();
         /** Odd while pinned; changes on pin and unpin (readers of the log check it, see readChanges). */
         volatile long pinGeneration;
 
@@ -231,7 +238,7 @@ final class Index implements AutoCloseable {
                 long oldRevision = Keys.stateRevision(old);
                 byte[] oldLog = Keys.log(d.id, oldRevision, w.store(), w.key());
                 if (oldRevision <= d.pinned) {
-                    d.deferred.add(oldLog); // a checkpoint is copying it; removed when the copy ends
+                    d.deferred.add(ByteBuffer.wrap(oldLog)); // a checkpoint is copying it; removed when the copy ends
                 } else {
                     log.remove(oldLog);
                 }
@@ -296,11 +303,8 @@ final class Index implements AutoCloseable {
     }
 
     /** Whether a log entry is an older one of its key (kept while the database is pinned). */
-    private boolean superseded(Db d, byte[] logKey) {
-        String store = Keys.logStore(logKey);
-        String key = Keys.logKey(logKey);
-        byte[] current = state.get(Keys.state(d.id, store, key));
-        return current == null || Keys.stateRevision(current) != Keys.logRevision(logKey);
+    private static boolean superseded(Db d, byte[] logKey) {
+        return !d.deferred.isEmpty() && d.deferred.contains(ByteBuffer.wrap(logKey));
     }
 
     /** A clone reads the log once per store, sequentially, when a database has at most this many stores. */
@@ -434,8 +438,8 @@ final class Index implements AutoCloseable {
 
     /** Ends a pin: removes the entries kept for the copy, then lets readers skip their check (lock held). */
     void unpin(Db d) {
-        for (byte[] k : d.deferred) {
-            log.remove(k);
+        for (ByteBuffer k : d.deferred) {
+            log.remove(k.array()); // first out of the log, then out of the set: a reader never sees it unmarked
         }
         d.deferred.clear();
         d.pinned = -1;

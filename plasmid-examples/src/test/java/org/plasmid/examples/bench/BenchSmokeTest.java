@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -14,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.plasmid.examples.cli.CapturedRun;
 import org.plasmid.examples.client.SyncClient;
 
 /**
@@ -25,19 +23,12 @@ class BenchSmokeTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Bench.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CapturedRun run(String... args) {
+        return CapturedRun.of(Bench::run, args);
     }
 
     private JsonNode runBench(String... args) throws Exception {
-        Run r = run(args);
+        CapturedRun r = run(args);
         assertEquals(0, r.exit(), r.toString());
         assertEquals("", r.err());
         String out = r.out();
@@ -122,7 +113,7 @@ class BenchSmokeTest {
         "--enigne                 | unknown option '--enigne'; did you mean --engine?",
     })
     void badOptions_areRefusedInOneLine_withExitCode2(String args, String message) {
-        Run r = run(args.trim().split("\\s+"));
+        CapturedRun r = run(args.trim().split("\\s+"));
         assertEquals(2, r.exit(), r.toString());
         assertEquals("Bench: " + message + " (see --help)\n", r.err());
         assertEquals("", r.out());
@@ -130,7 +121,7 @@ class BenchSmokeTest {
 
     @Test
     void help_isPrinted_andExits0() {
-        Run r = run("--help");
+        CapturedRun r = run("--help");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().startsWith("Usage: java [-Xmx256m] -cp plasmidctl.jar org.plasmid.examples.bench.Bench"), r.out());
     }

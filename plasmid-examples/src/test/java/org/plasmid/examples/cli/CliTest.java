@@ -3,9 +3,6 @@ package org.plasmid.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Command;
@@ -31,15 +28,8 @@ class CliTest {
         }
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Cli.execute(new Probe(), args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CapturedRun run(String... args) {
+        return CapturedRun.of((a, o, e) -> Cli.execute(new Probe(), a, o, e), args);
     }
 
     @Test
@@ -51,7 +41,7 @@ class CliTest {
 
     @Test
     void anExceptionEscapingTheCommand_isOneLine_exit1_neverAStackTrace() {
-        Run r = run("--fail");
+        CapturedRun r = run("--fail");
         assertEquals(Cli.FAILED, r.exit());
         assertEquals("probe: the probe broke on purpose\n", r.err());
         assertEquals("", r.out());
@@ -59,17 +49,17 @@ class CliTest {
 
     @Test
     void aWrongCommandLine_isOneLine_exit2() {
-        assertEquals(new Run(Cli.USAGE, "", "probe: unknown option '--cont'; did you mean --count? (see --help)\n"),
+        assertEquals(new CapturedRun(Cli.USAGE, "", "probe: unknown option '--cont'; did you mean --count? (see --help)\n"),
                 run("--cont", "3"));
-        assertEquals(new Run(Cli.USAGE, "", "probe: invalid value for option '--count': 'x' is not an int (see --help)\n"),
+        assertEquals(new CapturedRun(Cli.USAGE, "", "probe: invalid value for option '--count': 'x' is not an int (see --help)\n"),
                 run("--count", "x"));
-        assertEquals(new Run(Cli.USAGE, "", "probe: option --count is given twice (see --help)\n"),
+        assertEquals(new CapturedRun(Cli.USAGE, "", "probe: option --count is given twice (see --help)\n"),
                 run("--count", "1", "--count=2"));
     }
 
     @Test
     void help_writesOptionsAsNameSpaceValue_andEndsWithTheExitCodes() {
-        Run r = run("--help");
+        CapturedRun r = run("--help");
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("      --count N   how many\n"), r.out());
         assertTrue(r.out().endsWith("\nThe footer.\n\nExit codes:\n  0   fine\n  1   broke\n  2   usage\n"), r.out());

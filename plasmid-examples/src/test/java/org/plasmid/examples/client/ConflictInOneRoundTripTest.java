@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,9 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.plasmid.core.PlasmidHub;
-import org.plasmid.examples.server.Serving;
-import org.plasmid.servlet.PlasmidServlet;
 
 /**
  * (ext) Conflicts in one round trip, as {@link SimulatedDevice} uses them against a real server (Jetty, the
@@ -31,22 +27,18 @@ class ConflictInOneRoundTripTest {
     @TempDir
     static Path dir;
 
-    private static Serving serving;
+    private static DevServer server;
     private static URI api;
 
     @BeforeAll
     static void serve() throws Exception {
-        try (PlasmidHub hub = PlasmidHub.open(dir.resolve("hub"))) {
-            hub.accounts().setSecret("dev", "secret");
-            hub.accounts().grant("dev", "*", "*", "Yes");
-        }
-        serving = Serving.start(dir.resolve("hub"), "127.0.0.1", 0, PlasmidServlet::new, Duration.ofSeconds(5));
-        api = serving.apiUri();
+        server = DevServer.start(dir);
+        api = server.api();
     }
 
     @AfterAll
     static void stop() {
-        assertEquals(Serving.Stopped.CLEANLY, serving.stop());
+        server.close();
     }
 
     /** A device whose every request is recorded as "METHOD path status". */

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -27,9 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.plasmid.core.PlasmidHub;
-import org.plasmid.examples.server.Serving;
-import org.plasmid.servlet.PlasmidServlet;
 
 /**
  * Convergence over HTTP, against a real server (Jetty, the servlet, a hub on disk): simulated devices
@@ -45,7 +41,7 @@ class ConvergenceTest {
     @TempDir
     static Path dir;
 
-    private static Serving serving;
+    private static DevServer server;
     private static URI api;
 
     /** An acknowledged push: its revision and what it wrote, "store\0key" → value (JSON null: deleted). */
@@ -54,17 +50,13 @@ class ConvergenceTest {
 
     @BeforeAll
     static void serve() throws Exception {
-        try (PlasmidHub hub = PlasmidHub.open(dir.resolve("hub"))) {
-            hub.accounts().setSecret("dev", "secret");
-            hub.accounts().grant("dev", "*", "*", "Yes");
-        }
-        serving = Serving.start(dir.resolve("hub"), "127.0.0.1", 0, PlasmidServlet::new, Duration.ofSeconds(5));
-        api = serving.apiUri();
+        server = DevServer.start(dir);
+        api = server.api();
     }
 
     @AfterAll
     static void stop() {
-        assertEquals(Serving.Stopped.CLEANLY, serving.stop());
+        server.close();
     }
 
     @Test

@@ -3,29 +3,20 @@ package org.plasmid.examples.tools.soak;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.plasmid.examples.cli.CapturedRun;
 
 /** The soak's command line: help, one-line usage errors with exit code 2, and short real soaks. */
 class SoakCommandLineTest {
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Soak.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CapturedRun run(String... args) {
+        return CapturedRun.of(Soak::run, args);
     }
 
     @Test
     void help_printsUsage_andExits0() {
-        Run r = run("--help");
+        CapturedRun r = run("--help");
         assertEquals(0, r.exit());
         assertTrue(r.out().startsWith("Usage: java -cp plasmidctl.jar org.plasmid.examples.tools.soak.Soak [OPTIONS]\n"),
                 r.out());
@@ -45,7 +36,7 @@ class SoakCommandLineTest {
         "--worker 2                       | unknown option '--worker'; did you mean --workers?",
     })
     void aWrongCommandLine_isOneLine_andExits2(String args, String message) {
-        Run r = run(args.trim().split("\\s+"));
+        CapturedRun r = run(args.trim().split("\\s+"));
         assertEquals(2, r.exit(), r.toString());
         assertEquals("Soak: " + message + " (see --help)\n", r.err());
         assertEquals("", r.out());
@@ -53,7 +44,7 @@ class SoakCommandLineTest {
 
     @Test
     void aShortSoak_onTheEmbeddedServer_passesAndExits0() {
-        Run r = run("--duration", "1s", "--warmup", "0", "--workers", "2", "--databases", "1", "--seed", "5");
+        CapturedRun r = run("--duration", "1s", "--warmup", "0", "--workers", "2", "--databases", "1", "--seed", "5");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("seed 5"), r.out());
         assertTrue(r.out().contains("heap after GC: start "), r.out());
@@ -62,7 +53,7 @@ class SoakCommandLineTest {
 
     @Test
     void aSoakOfAServerThatIsNotThere_saysSo_andExits1() {
-        Run r = run("--url", "http://127.0.0.1:1/plasmid/v1/", "--access", "a", "--secret", "s", "--duration", "1s");
+        CapturedRun r = run("--url", "http://127.0.0.1:1/plasmid/v1/", "--access", "a", "--secret", "s", "--duration", "1s");
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.out().contains("the soak could not run: java.io.UncheckedIOException: java.net.ConnectException"), r.out());
         assertTrue(r.out().contains("not measured"), r.out());

@@ -3,29 +3,20 @@ package org.plasmid.examples.tools.torture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.plasmid.examples.cli.CapturedRun;
 
 /** The crash torture's command line: help, one-line usage errors with exit code 2, a torture that cannot run. */
 class CrashTortureCommandLineTest {
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = CrashTorture.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CapturedRun run(String... args) {
+        return CapturedRun.of(CrashTorture::run, args);
     }
 
     @Test
     void help_printsUsage_andExits0() {
-        Run r = run("--help");
+        CapturedRun r = run("--help");
         assertEquals(0, r.exit());
         assertTrue(r.out().startsWith(
                 "Usage: java -cp plasmidctl.jar org.plasmid.examples.tools.torture.CrashTorture [OPTIONS]\n"), r.out());
@@ -50,7 +41,7 @@ class CrashTortureCommandLineTest {
         "now                              | unexpected argument 'now'",
     })
     void aWrongCommandLine_isOneLine_andExits2(String args, String message) {
-        Run r = run(args.trim().split("\\s+"));
+        CapturedRun r = run(args.trim().split("\\s+"));
         assertEquals(2, r.exit(), r.toString());
         assertEquals("CrashTorture: " + message + " (see --help)\n", r.err());
         assertEquals("", r.out());
@@ -58,7 +49,7 @@ class CrashTortureCommandLineTest {
 
     @Test
     void theTortureWithAMissingJar_saysSo_andExits1() {
-        Run r = run("--trials", "1", "--jar", "/nonexistent/plasmidctl.jar");
+        CapturedRun r = run("--trials", "1", "--jar", "/nonexistent/plasmidctl.jar");
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.out().contains("there is no plasmidctl jar at /nonexistent/plasmidctl.jar"), r.out());
         assertTrue(r.out().contains("FAIL (seed "), r.out());

@@ -3,15 +3,13 @@ package org.plasmid.examples.tools.torture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.plasmid.core.jdbc.TestPostgres;
+import org.plasmid.examples.cli.CapturedRun;
 
 /**
  * The crash torture as CI runs it, through its command line, against the real {@code plasmidctl.jar}:
@@ -57,11 +55,9 @@ class CrashTortureIT {
         List<String> args = new ArrayList<>(List.of("--trials", Integer.toString(trials), "--devices", "3",
                 "--seed", Long.toString(SEED), "--jar", System.getProperty("plasmidctl.jar")));
         args.addAll(List.of(more));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = CrashTorture.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        String table = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        CapturedRun run = CapturedRun.of(CrashTorture::run, args.toArray(String[]::new));
+        int exit = run.exit();
+        String table = run.out() + run.err();
         System.out.print(table);
 
         Matcher total = TOTAL.matcher(table);

@@ -106,9 +106,9 @@ public final class Accounts {
 
     /**
      * Confirms an access token whose secret the server generated ({@code POST a/} without a secret,
-     * guests) with one SHA-256: such a secret (256 random bits) cannot be guessed, so this check needs
-     * no throttle in front of it, and a device on one gets in even from an address that guessing has
-     * throttled.
+     * guests) with one SHA-256: such a secret (256 random bits) cannot be guessed, so this check need
+     * not wait its turn behind slow checks of chosen secrets (an adapter still refuses a token or address
+     * that failures have throttled before calling it).
      *
      * @param access the access token
      * @param secret the secret

@@ -338,9 +338,9 @@ public final class PlasmidHub implements AutoCloseable {
     }
 
     /**
-     * Authenticates a token whose secret the server generated, with one SHA-256 and nothing to throttle
-     * (see {@link Accounts#authenticateGenerated}); an adapter tries it before its guessing protections
-     * and {@link #authenticate}.
+     * Authenticates a token whose secret the server generated, with one SHA-256 (see
+     * {@link Accounts#authenticateGenerated}); an adapter tries it, unless failures have throttled the
+     * token or address, before it admits a slow check and calls {@link #authenticate}.
      *
      * @param access the access token
      * @param secret the secret

@@ -175,7 +175,7 @@ final class AuthThrottle {
      * @throws Refused if the token or the address must wait: check no secret then
      */
     Attempt begin(String access, String remoteAddress) throws Refused {
-        String accessKey = access.length() > MAX_KEY_LENGTH ? access.substring(0, MAX_KEY_LENGTH) : access;
+        String accessKey = accessKey(access);
         String addressKey = addressKey(remoteAddress);
         boolean countsForAccess = known.getIfPresent(pair(accessKey, addressKey)) == null;
         long deadline = System.nanoTime() + inProgressWaitNanos;
@@ -204,6 +204,22 @@ final class AuthThrottle {
         }
     }
 
+    /**
+     * Whether failures have used up the token's or the address's attempts now, so that {@link #begin}
+     * would refuse until the window ends (checks in progress aside). Counts nothing: what a caller asks
+     * before a check that needs no throttle, so that a throttled attempt still checks nothing at all.
+     *
+     * @param access the access token presented
+     * @param remoteAddress the client's address, as the container reports it
+     */
+    boolean blocked(String access, String remoteAddress) {
+        String accessKey = accessKey(access);
+        String addressKey = addressKey(remoteAddress);
+        long now = ticker.read();
+        return byAddress.usedUp(addressKey, now) || (known.getIfPresent(pair(accessKey, addressKey)) == null
+                && byAccess.usedUp(accessKey, now));
+    }
+
     /** @return how many tokens, addresses and known pairs are remembered (for tests and monitoring) */
     long tracked() {
         return byAccess.size() + byAddress.size() + known.size();
@@ -214,6 +230,10 @@ final class AuthThrottle {
         byAccess.cleanUp();
         byAddress.cleanUp();
         known.cleanUp();
+    }
+
+    private static String accessKey(String access) {
+        return access.length() > MAX_KEY_LENGTH ? access.substring(0, MAX_KEY_LENGTH) : access;
     }
 
     private static String pair(String access, String address) {

@@ -71,13 +71,16 @@ final class Authentication {
         }
         String access = credentials.get().access();
         String secret = credentials.get().secret();
-        // A secret the server generated is confirmed with one SHA-256 and cannot be guessed: it needs no
-        // throttle, so a reconnect storm of such devices (or one behind an address that guessing has
-        // throttled) gets in without waiting for slow checks. Anything else goes through the throttle.
-        Optional<ClientSession> generated = hub.authenticateGenerated(access, secret);
-        if (generated.isPresent()) {
-            ex.authenticated(access);
-            return generated.get();
+        // A secret the server generated is confirmed with one SHA-256 and cannot be guessed: it takes no
+        // place among the throttle's checks in progress, so a reconnect storm of such devices behind one
+        // address never waits for slow checks of chosen secrets. A token or address that failures have
+        // throttled is refused before anything is looked at, as always.
+        if (!throttle.blocked(access, ex.request().getRemoteAddr())) {
+            Optional<ClientSession> generated = hub.authenticateGenerated(access, secret);
+            if (generated.isPresent()) {
+                ex.authenticated(access);
+                return generated.get();
+            }
         }
         // Requests that present the same token and secret while one of them is being checked share that
         // check: a burst of devices after a restart is one attempt, not a thousand counted against the

@@ -80,6 +80,19 @@ final class WindowCounts {
         return wait[0];
     }
 
+    /**
+     * Whether the key's counted events have used up its current window (attempts in progress aside); a
+     * look that counts nothing.
+     */
+    boolean usedUp(String key, long now) {
+        boolean[] usedUp = new boolean[1];
+        counters.asMap().computeIfPresent(key, (k, c) -> { // read where the counter is written: consistently
+            usedUp[0] = now - c.windowStart < windowNanos && c.counted >= max;
+            return c;
+        });
+        return usedUp[0];
+    }
+
     /** Ends an admitted attempt that counts for nothing. */
     void release(String key) {
         counters.asMap().computeIfPresent(key, (k, c) -> {

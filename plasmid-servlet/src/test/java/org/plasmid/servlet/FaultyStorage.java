@@ -43,6 +43,7 @@ final class FaultyStorage implements Storage {
     static final class Stall {
         private final CountDownLatch reached = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);
+        private final java.util.concurrent.atomic.AtomicInteger skip = new java.util.concurrent.atomic.AtomicInteger();
 
         /** Waits until a call is stalled here. */
         void awaitStalled() throws InterruptedException {
@@ -100,7 +101,13 @@ final class FaultyStorage implements Storage {
 
     /** The next call of {@code op} waits, holding its database, until the returned stall is released. */
     Stall stallNext(Op op) {
+        return stallNext(op, 0);
+    }
+
+    /** The call of {@code op} after the next {@code skip} ones waits, as {@link #stallNext(Op)}. */
+    Stall stallNext(Op op, int skip) {
         Stall s = new Stall();
+        s.skip.set(skip);
         stalls.put(op, s);
         return s;
     }
@@ -140,8 +147,8 @@ final class FaultyStorage implements Storage {
         if (fail) {
             throw new StorageException("injected I/O error in " + op, new java.io.IOException("disk unplugged"));
         }
-        Stall stall = stalls.remove(op);
-        if (stall != null) {
+        Stall stall = stalls.get(op);
+        if (stall != null && stall.skip.getAndDecrement() <= 0 && stalls.remove(op, stall)) {
             return stalled(stall, database, real);
         }
         T result = real.get();

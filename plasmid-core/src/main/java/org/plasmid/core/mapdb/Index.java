@@ -248,7 +248,7 @@ final class Index implements AutoCloseable {
                 }
             }
             size += w.storedSize();
-            log.put(Keys.log(d.id, revision, w.store(), w.key()), value == null ? TOMBSTONE : value);
+            log.put(Keys.log(d.id, revision, w.store(), w.key()), logValue(value));
         }
         if (pushId != null) {
             pushIds.put(Keys.pushId(d.id, pushId), Keys.pushAnswer(revision, saved));
@@ -500,8 +500,6 @@ final class Index implements AutoCloseable {
         return d;
     }
 
-    /** Recreates a database's latest entry of a key (a tombstone when {@code value} is null). */
-
     /** Recreates a remembered push id (oldest first). */
     void restorePush(Db d, RememberedPush p) {
         pushIds.put(Keys.pushId(d.id, p.pushId()), Keys.pushAnswer(p.revision(), p.saved()));
@@ -664,8 +662,6 @@ final class Index implements AutoCloseable {
                     + " " + Keys.stateLength(e.getValue()));
         }
     }
-
-    /** Empties every map (a checkpoint that failed half-loaded). */
 
     // ---- lifecycle
 

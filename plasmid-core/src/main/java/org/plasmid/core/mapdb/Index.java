@@ -29,9 +29,11 @@ final class Index implements AutoCloseable {
     static final int REMEMBERED_PUSH_IDS = 1000;
     /**
      * The layout this code writes: 2 counts store names in stored sizes, keeps database quotas and
-     * grant delegators. An index of another version is rebuilt from the journal when opened.
+     * grant delegators; 3 names no serializer in MapDB's catalog, so that its byte-array maps are read
+     * with {@link ByteArraySerializer} (a catalog that names MapDB's own would override it). An index of
+     * another version is rebuilt from the journal when opened.
      */
-    static final long VERSION = 2;
+    static final long VERSION = 3;
     private static final byte[] TOMBSTONE = new byte[0];
 
     /** In-memory state of one database; its lock serializes appends. */
@@ -85,12 +87,12 @@ final class Index implements AutoCloseable {
 
     private Index(DB db) {
         this.db = db;
-        databases = db.treeMap("databases", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
+        databases = db.treeMap("databases", Serializer.STRING, ByteArraySerializer.INSTANCE).createOrOpen();
         log = logMap(db).createOrOpen();
         state = stateMap(db).createOrOpen();
-        pushIds = db.treeMap("pushIds", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
-        pushOrder = db.treeMap("pushOrder", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
-        credentials = db.treeMap("credentials", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
+        pushIds = db.treeMap("pushIds", ByteArraySerializer.INSTANCE, ByteArraySerializer.INSTANCE).createOrOpen();
+        pushOrder = db.treeMap("pushOrder", ByteArraySerializer.INSTANCE, ByteArraySerializer.INSTANCE).createOrOpen();
+        credentials = db.treeMap("credentials", Serializer.STRING, ByteArraySerializer.INSTANCE).createOrOpen();
         grants = db.treeMap("grants", Serializer.STRING, Serializer.STRING).createOrOpen();
         grantDelegators = db.treeMap("grantDelegators", Serializer.STRING, Serializer.STRING).createOrOpen();
         delegations = db.treeMap("delegations", Serializer.STRING, Serializer.STRING).createOrOpen();
@@ -138,11 +140,11 @@ final class Index implements AutoCloseable {
     }
 
     private static DB.TreeMapMaker<byte[], byte[]> logMap(DB db) {
-        return db.treeMap("log", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable();
+        return db.treeMap("log", ByteArraySerializer.INSTANCE, ByteArraySerializer.INSTANCE).valuesOutsideNodesEnable();
     }
 
     private static DB.TreeMapMaker<byte[], byte[]> stateMap(DB db) {
-        return db.treeMap("state", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY);
+        return db.treeMap("state", ByteArraySerializer.INSTANCE, ByteArraySerializer.INSTANCE);
     }
 
     /** The log index's value for an entry: its value, or an empty array for a deletion. */

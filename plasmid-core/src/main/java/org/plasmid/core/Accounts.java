@@ -105,21 +105,24 @@ public final class Accounts {
     }
 
     /**
-     * Confirms an access token whose secret the server generated ({@code POST a/} without a secret,
-     * guests) with one SHA-256: such a secret (256 random bits) cannot be guessed, so this check need
-     * not wait its turn behind slow checks of chosen secrets (an adapter still refuses a token or address
-     * that failures have throttled before calling it).
+     * Confirms, with one SHA-256 and one HMAC and no slow hash, an access token whose secret the server
+     * generated ({@code POST a/} without a secret, guests: 256 random bits cannot be guessed) or whose
+     * chosen secret a slow check of this process has already confirmed. Such a check need not wait its
+     * turn behind slow checks of chosen secrets, nor count as an attempt (an adapter still refuses a
+     * token or address that failures have throttled before calling it). What every request of a known
+     * device costs.
      *
      * @param access the access token
      * @param secret the secret
-     * @return true only if the token's stored secret was generated and {@code secret} is it; false says
-     *     nothing (an unknown token, a chosen secret, a wrong one: {@link #authenticate} decides)
+     * @return true only if {@code secret} is the token's generated secret or its confirmed chosen one;
+     *     false says nothing (an unknown token, a chosen secret not yet confirmed, a wrong one:
+     *     {@link #authenticate} decides)
      */
-    public boolean authenticateGenerated(@Nullable String access, @Nullable String secret) {
+    public boolean authenticateQuickly(@Nullable String access, @Nullable String secret) {
         if (access == null || !isValidAccess(access) || !isValidSecret(secret)) {
             return false;
         }
-        return hasher.verifyGenerated(call(() -> storage.credential(access)), secret);
+        return hasher.verifyQuickly(call(() -> storage.credential(access)), secret);
     }
 
     /**

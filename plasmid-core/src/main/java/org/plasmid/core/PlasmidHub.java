@@ -338,18 +338,19 @@ public final class PlasmidHub implements AutoCloseable {
     }
 
     /**
-     * Authenticates a token whose secret the server generated, with one SHA-256 (see
-     * {@link Accounts#authenticateGenerated}); an adapter tries it, unless failures have throttled the
-     * token or address, before it admits a slow check and calls {@link #authenticate}.
+     * Authenticates without a slow hash what needs none (see {@link Accounts#authenticateQuickly}): a
+     * secret the server generated, or one this process has already confirmed. An adapter tries it,
+     * unless failures have throttled the token or address, before it admits a slow check and calls
+     * {@link #authenticate}.
      *
      * @param access the access token
      * @param secret the secret
      * @return a permission-checked session, or empty when this check cannot confirm them (an unknown
-     *     token, a chosen secret, a wrong one)
+     *     token, a chosen secret not yet confirmed, a wrong one)
      */
-    public Optional<ClientSession> authenticateGenerated(@Nullable String access, @Nullable String secret) {
+    public Optional<ClientSession> authenticateQuickly(@Nullable String access, @Nullable String secret) {
         checkOpen();
-        return storage(() -> accounts.authenticateGenerated(access, secret)
+        return storage(() -> accounts.authenticateQuickly(access, secret)
                 ? Optional.of(new ClientSession(this, access)) : Optional.<ClientSession>empty());
     }
 

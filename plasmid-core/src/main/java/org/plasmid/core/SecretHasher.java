@@ -50,6 +50,8 @@ final class SecretHasher {
     /** One keyed HMAC per thread: looking up and keying a {@link Mac} for every check cost more than using it. */
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::keyedMac);
     private final Credential dummy;
+    /** What {@link #verifyQuickly} hashes for a token whose secret was not generated: the same work. */
+    private final Credential dummyGenerated = hashGenerated("\u0000dummy", newSecret(), false);
     private final Cache<String, Remembered> verified = CacheBuilder.newBuilder()
             .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(30)).build();
     /** Checks in progress, by token, stored hash and HMAC of the secret presented. */
@@ -119,18 +121,23 @@ final class SecretHasher {
     }
 
     /**
-     * Confirms a secret the server generated with one SHA-256 and never a slow hash: a check that needs
-     * no guessing protection, since 256 random bits cannot be guessed at any rate.
+     * Confirms without a slow hash a secret that needs none: one the server generated (one SHA-256: 256
+     * random bits cannot be guessed at any rate), or a chosen one that a slow check of this process has
+     * confirmed and remembered (one HMAC). What most requests cost.
      *
      * @param stored the stored credential, or empty for an unknown access token
      * @param secret the secret presented
-     * @return true only for a generated-secret credential that {@code secret} matches; false says nothing
-     *     (an unknown token, a chosen secret, a wrong one: {@link #verify} decides). The work is the same
-     *     whatever the token, so the time does not tell its kind.
+     * @return true only if {@code secret} matches a generated-secret credential or a remembered check of
+     *     a chosen one; false says nothing (an unknown token, a chosen secret not yet confirmed, a wrong
+     *     one: {@link #verify} decides). The work is the same whatever the token, so the time does not
+     *     tell its kind.
      */
-    boolean verifyGenerated(Optional<Credential> stored, String secret) {
-        Credential c = stored.filter(s -> s.iterations() == GENERATED).orElse(dummy);
-        return MessageDigest.isEqual(sha256(c.salt(), secret), c.hash()) && c != dummy;
+    boolean verifyQuickly(Optional<Credential> stored, String secret) {
+        Credential c = stored.orElse(dummy);
+        Credential generated = c.iterations() == GENERATED ? c : dummyGenerated;
+        boolean generatedMatches = MessageDigest.isEqual(sha256(generated.salt(), secret), generated.hash());
+        boolean confirmed = remembered(c.access(), c.hash(), mac(c.access(), secret));
+        return c != dummy && (generated == c ? generatedMatches : confirmed);
     }
 
     private boolean remembered(String access, byte[] storedHash, byte[] mac) {

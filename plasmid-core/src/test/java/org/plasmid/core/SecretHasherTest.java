@@ -52,6 +52,27 @@ class SecretHasherTest {
     }
 
     @Test
+    void theQuickCheck_confirmsGeneratedSecrets_andChosenOnesOnlyOnceASlowCheckConfirmedThem() {
+        accounts.setSecret("admin", "chosen-by-a-person");
+        accounts.grant("admin", "CreateAccess", "*", "Yes");
+        AccountResult made = hub.session("admin").createCredentials(null, null, false);
+        assertTrue(accounts.authenticateQuickly(made.access(), made.secret()));
+        assertFalse(accounts.authenticateQuickly(made.access(), made.secret() + "x"));
+        assertFalse(accounts.authenticateQuickly("admin", "chosen-by-a-person"), "not yet confirmed");
+        long before = accounts.slowHashes();
+        assertTrue(accounts.authenticate("admin", "chosen-by-a-person"));
+        assertEquals(before + 1, accounts.slowHashes());
+        assertTrue(accounts.authenticateQuickly("admin", "chosen-by-a-person"), "confirmed: one HMAC");
+        assertFalse(accounts.authenticateQuickly("admin", "chosen-by-a-persoN"));
+        assertFalse(accounts.authenticateQuickly("nobody", "chosen-by-a-person"));
+        assertFalse(accounts.authenticateQuickly(null, null));
+        assertEquals(before + 1, accounts.slowHashes(), "the quick check never hashes slowly");
+        accounts.setSecret("admin", "changed");
+        assertFalse(accounts.authenticateQuickly("admin", "chosen-by-a-person"), "the old secret is forgotten");
+        assertFalse(accounts.authenticateQuickly("admin", "changed"), "the new one is not yet confirmed");
+    }
+
+    @Test
     void aWrongSecretOfAGeneratedToken_costsAsMuchAsAnUnknownToken() {
         accounts.setSecret("admin", "pw");
         accounts.grant("admin", "CreateAccess", "*", "Yes");

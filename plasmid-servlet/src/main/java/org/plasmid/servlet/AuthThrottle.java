@@ -220,6 +220,21 @@ final class AuthThrottle {
                 && byAccess.usedUp(accessKey, now));
     }
 
+    /**
+     * Records a success that took no attempt (a check that needs no throttle, made after
+     * {@link #blocked} said no): like a settled success, it makes the address one the token's owner is
+     * known at, so failures against the token from elsewhere do not lock this device out.
+     *
+     * @param access the access token that authenticated
+     * @param remoteAddress the client's address
+     */
+    void succeeded(String access, String remoteAddress) {
+        String pair = pair(accessKey(access), addressKey(remoteAddress));
+        if (known.getIfPresent(pair) == null) {
+            known.put(pair, Boolean.TRUE);
+        }
+    }
+
     /** @return how many tokens, addresses and known pairs are remembered (for tests and monitoring) */
     long tracked() {
         return byAccess.size() + byAddress.size() + known.size();

@@ -71,15 +71,17 @@ final class Authentication {
         }
         String access = credentials.get().access();
         String secret = credentials.get().secret();
-        // A secret the server generated is confirmed with one SHA-256 and cannot be guessed: it takes no
-        // place among the throttle's checks in progress, so a reconnect storm of such devices behind one
-        // address never waits for slow checks of chosen secrets. A token or address that failures have
-        // throttled is refused before anything is looked at, as always.
+        // A secret the server generated (one SHA-256; it cannot be guessed) or one already confirmed by a
+        // slow check (one HMAC) takes no place among the throttle's checks in progress and is no attempt:
+        // a reconnect storm of such devices behind one address never waits for slow checks of chosen
+        // secrets, and a known device's every request costs two hashes. A token or address that failures
+        // have throttled is refused before anything is looked at, as always.
         if (!throttle.blocked(access, ex.request().getRemoteAddr())) {
-            Optional<ClientSession> generated = hub.authenticateGenerated(access, secret);
-            if (generated.isPresent()) {
+            Optional<ClientSession> quick = hub.authenticateQuickly(access, secret);
+            if (quick.isPresent()) {
+                throttle.succeeded(access, ex.request().getRemoteAddr());
                 ex.authenticated(access);
-                return generated.get();
+                return quick.get();
             }
         }
         // Requests that present the same token and secret while one of them is being checked share that

@@ -104,17 +104,20 @@ class ThrottleTest {
         hub.accounts().grant(created.access(), "ReadDatabase", "*", "Yes");
         hub.accounts().grant(created.access(), "CreateDatabase", "*", "Yes");
         String device = TestServer.basic(created.access(), created.secret());
-        // bob's check holds the address's one place among checks in progress: its second credential
-        // lookup (the first asks whether the secret is a generated one) stalls inside the throttle
+        hub.accounts().setSecret("carol", "carol-secret");
+        hub.accounts().grant("carol", "ReadDatabase", "*", "Yes");
+        // alice's first check holds the address's one place among checks in progress: its second
+        // credential lookup (the first asks whether the secret needs a slow hash) stalls inside the throttle
         FaultyStorage.Stall stall = storage.stallNext(Op.CREDENTIAL, 1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<RawHttp.Response> bobs = pool.submit(() -> get(9, BOB));
+            Future<RawHttp.Response> alices = pool.submit(() -> get(9, TestServer.basic("alice", "alice-secret")));
             stall.awaitStalled();
-            assertThrottled(get(9, TestServer.basic("alice", "alice-secret")), 30); // a chosen secret waits its turn
+            assertThrottled(get(9, TestServer.basic("carol", "carol-secret")), 30); // a first check waits its turn
             assertEquals(200, get(9, device).status(), "a generated secret takes no place among them");
+            assertEquals(200, get(9, BOB).status(), "nor does a chosen secret already confirmed (above)");
             stall.release();
-            assertEquals(200, bobs.get(20, TimeUnit.SECONDS).status());
+            assertEquals(200, alices.get(20, TimeUnit.SECONDS).status());
         } finally {
             stall.release();
             pool.shutdownNow();
@@ -134,6 +137,22 @@ class ThrottleTest {
         assertThrottled(get(31, TestServer.basic("bob", "guess")), 30);
         assertEquals(200, get(10, BOB).status());
         assertEquals(200, get(30, TestServer.basic("alice", "alice-secret")).status());
+    }
+
+    @Test
+    void theOwnersSecondDevice_confirmedWithoutASlowHash_isNotLockedOut_byFailuresForItsToken() throws Exception {
+        start(PlasmidServletOptions.builder().maxAuthFailuresPerAccess(4).authFailureWindow(Duration.ofSeconds(30))
+                .build());
+        assertEquals(200, get(10, BOB).status()); // a slow check: the secret is confirmed and remembered
+        long slowHashes = hub.accounts().slowHashes();
+        assertEquals(200, get(11, BOB).status()); // another device of the owner's
+        assertEquals(slowHashes, hub.accounts().slowHashes(), "a confirmed secret needs no slow hash");
+        for (int i = 0; i < 4; i++) {
+            assertEquals(401, get(20 + i, TestServer.basic("bob", "guess" + i)).status());
+        }
+        assertThrottled(get(30, BOB), 30);
+        assertEquals(200, get(11, BOB).status());
+        assertEquals(200, get(10, BOB).status());
     }
 
     @Test

@@ -191,14 +191,20 @@ final class SecretHasher {
     }
 
     private static byte[] sha256(byte[] salt, String secret) {
+        MessageDigest d = SHA256.get();
+        d.reset(); // digest resets it too; this also clears what a failed call may have left
+        d.update(salt);
+        return d.digest(secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One digest per thread: looking one up for every request's check cost as much as using it. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(salt);
-            return d.digest(secret.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
-    }
+    });
 
     private byte[] mac(String access, String secret) {
         Mac mac = macs.get();

@@ -1,11 +1,8 @@
 package org.plasmid.servlet;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import com.google.common.base.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -30,19 +27,19 @@ final class BasicCredentials {
             return Optional.empty();
         }
         String h = header.trim();
-        if (h.length() < 6 || !h.substring(0, 6).toLowerCase(Locale.ROOT).equals("basic ")) {
+        if (!h.regionMatches(true, 0, "basic ", 0, 6)) {
             return Optional.empty();
         }
-        String decoded;
+        byte[] raw;
         try {
-            byte[] raw = Base64.getDecoder().decode(h.substring(6).trim());
-            decoded = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw)).toString();
-        } catch (IllegalArgumentException | CharacterCodingException e) {
+            raw = Base64.getDecoder().decode(h.substring(6).trim());
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+        if (!Utf8.isWellFormed(raw)) {
+            return Optional.empty();
+        }
+        String decoded = new String(raw, StandardCharsets.UTF_8);
         int colon = decoded.indexOf(':');
         if (colon <= 0) {
             return Optional.empty();

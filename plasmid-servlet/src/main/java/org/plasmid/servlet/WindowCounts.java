@@ -26,10 +26,13 @@ final class WindowCounts {
     /** What {@link #admit} returns when the key's attempts are used up by attempts still in progress. */
     static final long IN_PROGRESS = 1;
 
-    /** The count of one key within its window. Guarded by the cache's map (compute). */
+    /**
+     * The count of one key within its window. Written only under the cache's map (compute); the two
+     * fields {@link #usedUp} reads without it are volatile.
+     */
     private static final class Counter {
-        long windowStart;
-        int counted;
+        volatile long windowStart;
+        volatile int counted;
         int pending;
 
         Counter(long now) {
@@ -82,15 +85,13 @@ final class WindowCounts {
 
     /**
      * Whether the key's counted events have used up its current window (attempts in progress aside); a
-     * look that counts nothing.
+     * look that counts nothing, and takes no lock: it runs on every request. It may miss a failure
+     * counted at this very moment, or see a window that is just ending as used up; a caller only uses it
+     * to choose between a check that needs no throttle and {@link #admit}, which decides under the lock.
      */
     boolean usedUp(String key, long now) {
-        boolean[] usedUp = new boolean[1];
-        counters.asMap().computeIfPresent(key, (k, c) -> { // read where the counter is written: consistently
-            usedUp[0] = now - c.windowStart < windowNanos && c.counted >= max;
-            return c;
-        });
-        return usedUp[0];
+        Counter c = counters.getIfPresent(key);
+        return c != null && now - c.windowStart < windowNanos && c.counted >= max;
     }
 
     /** Ends an admitted attempt that counts for nothing. */

@@ -11,9 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.plasmid.examples.client.SyncClient;
 
-/** Requests over real HTTP, through {@link SyncClient}; pulls and clones are counted as they stream. */
+/** Requests over real HTTP on one keep-alive connection ({@link KeepAliveClient}); pulls and clones are counted as they stream. */
 final class HttpTarget implements Target {
     /**
      * Field names are not canonicalized: a clone's keys are a million distinct field names, which
@@ -28,7 +27,6 @@ final class HttpTarget implements Target {
     private final List<URI> nodes;
     private final String access;
     private final String secret;
-    private final SyncClient client;
     /** The measured requests go through a lean keep-alive client, one per target (one per thread). */
     private final KeepAliveClient keepAlive;
 
@@ -45,7 +43,6 @@ final class HttpTarget implements Target {
         this.api = nodes.get(index % nodes.size());
         this.access = access;
         this.secret = secret;
-        this.client = new SyncClient(api, access, secret);
         this.keepAlive = new KeepAliveClient(api, access, secret);
     }
 
@@ -150,11 +147,22 @@ final class HttpTarget implements Target {
 
     @Override
     public long revision(String db) {
-        SyncClient.Response r = client.info(db);
-        if (r.status() != 200) {
-            throw new IllegalStateException("GET d/" + db + " failed: HTTP " + r.status() + " " + r.body());
+        // on the target's own connection: a JDK HttpClient per target would add a selector thread each
+        KeepAliveClient.Answer a;
+        try {
+            a = keepAlive.get("d/" + db);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return r.body().get("revision").asLong();
+        try (InputStream in = a.body()) {
+            Scan r = scan(in, "", 1);
+            if (a.status() != 200 || !r.scalars().containsKey("revision")) {
+                throw new IllegalStateException("GET d/" + db + " failed: HTTP " + a.status() + " " + r.scalars());
+            }
+            return Long.parseLong(r.scalars().get("revision"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -63,6 +63,7 @@ final class Workloads {
     Map<String, Double> w1() {
         Stats perPush = new Stats();
         long rev = target.revision("w1");
+        long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
         for (int p = 0; p < sizes.w1Pushes(); p++) {
             DataGen.Batch b = data.batch((long) p * sizes.w1PerPush(), sizes.w1PerPush());
@@ -71,10 +72,13 @@ final class Workloads {
             perPush.add(System.nanoTime() - t);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        long cpu = processCpuNanos() - cpuBefore;
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("objects_per_s", sizes.w1Pushes() * sizes.w1PerPush() / seconds);
+        int objects = sizes.w1Pushes() * sizes.w1PerPush();
+        m.put("objects_per_s", objects / seconds);
         m.put("push_p50_ms", perPush.percentileMillis(50));
         m.put("push_p99_ms", perPush.percentileMillis(99));
+        m.put("cpu_ms_per_1000_objects", cpu / 1e6 / (objects / 1000.0));
         return m;
     }
 
@@ -137,6 +141,7 @@ final class Workloads {
     Map<String, Double> w4() throws Exception {
         Map<String, Double> m = new LinkedHashMap<>();
         Stats own = new Stats();
+        long ownCpuBefore = processCpuNanos();
         double ownSeconds = parallel(client -> {
             Stats local = new Stats();
             Target t = target.another();
@@ -155,6 +160,7 @@ final class Workloads {
         int objects = sizes.w4Clients() * sizes.w4PerClient();
         m.put("own_db_objects_per_s", objects / ownSeconds);
         m.put("own_db_push_p99_ms", own.percentileMillis(99));
+        m.put("own_db_cpu_ms_per_1000_objects", (processCpuNanos() - ownCpuBefore) / 1e6 / (objects / 1000.0));
         AtomicLong conflicts = new AtomicLong();
         AtomicLong pulls = new AtomicLong();
         long cpuBefore = processCpuNanos();

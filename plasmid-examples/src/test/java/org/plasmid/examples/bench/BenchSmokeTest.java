@@ -46,6 +46,8 @@ class BenchSmokeTest {
             assertTrue(r.has(w), w);
         }
         assertTrue(r.get("W1").get("objects_per_s").asDouble() > 0);
+        assertTrue(r.get("W1").get("cpu_ms_per_1000_objects").asDouble() > 0);
+        assertTrue(r.get("W4").get("own_db_cpu_ms_per_1000_objects").asDouble() > 0);
         assertTrue(r.get("W2").has("paged_1000_objects_per_s"));
         assertTrue(r.get("W3").has("ratio_large_to_small"));
         assertTrue(r.get("W4").has("shared_db_conflicts"));

@@ -87,16 +87,16 @@ final class Index implements AutoCloseable {
 
     private Index(DB db) {
         this.db = db;
-        databases = db.treeMap("databases", Serializer.STRING, ByteArraySerializer.INSTANCE).createOrOpen();
+        databases = db.treeMap("databases", Utf8Serializer.INSTANCE, ByteArraySerializer.INSTANCE).createOrOpen();
         log = logMap(db).createOrOpen();
         state = stateMap(db).createOrOpen();
         pushIds = db.treeMap("pushIds", ByteArraySerializer.INSTANCE, ByteArraySerializer.INSTANCE).createOrOpen();
         pushOrder = db.treeMap("pushOrder", ByteArraySerializer.INSTANCE, ByteArraySerializer.INSTANCE).createOrOpen();
-        credentials = db.treeMap("credentials", Serializer.STRING, ByteArraySerializer.INSTANCE).createOrOpen();
-        grants = db.treeMap("grants", Serializer.STRING, Serializer.STRING).createOrOpen();
-        grantDelegators = db.treeMap("grantDelegators", Serializer.STRING, Serializer.STRING).createOrOpen();
-        delegations = db.treeMap("delegations", Serializer.STRING, Serializer.STRING).createOrOpen();
-        meta = db.treeMap("meta", Serializer.STRING, Serializer.LONG).createOrOpen();
+        credentials = db.treeMap("credentials", Utf8Serializer.INSTANCE, ByteArraySerializer.INSTANCE).createOrOpen();
+        grants = db.treeMap("grants", Utf8Serializer.INSTANCE, Utf8Serializer.INSTANCE).createOrOpen();
+        grantDelegators = db.treeMap("grantDelegators", Utf8Serializer.INSTANCE, Utf8Serializer.INSTANCE).createOrOpen();
+        delegations = db.treeMap("delegations", Utf8Serializer.INSTANCE, Utf8Serializer.INSTANCE).createOrOpen();
+        meta = db.treeMap("meta", Utf8Serializer.INSTANCE, Serializer.LONG).createOrOpen();
     }
 
     /** Opens or creates the index file (memory-mapped, no transactions). */

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -18,9 +20,14 @@ import org.mapdb.DBMaker;
 import org.mapdb.DataInput2;
 import org.mapdb.DataOutput2;
 import org.mapdb.Serializer;
+import org.plasmid.core.Grant;
+import org.plasmid.core.spi.Credential;
 
-/** The index's byte-array serializer: MapDB's format and order, read without a buffer per array. */
-class ByteArraySerializerTest {
+/**
+ * The index's serializers: byte arrays in MapDB's format and order, read without a buffer per array;
+ * strings as UTF-8, exactly whatever they hold; and an index that names neither in its catalog.
+ */
+class IndexSerializersTest {
     @TempDir
     Path dir;
 
@@ -83,6 +90,49 @@ class ByteArraySerializerTest {
         }
     }
 
+    private static final String[] STRINGS = {"", "alice", "a".repeat(300), "caf\u00e9", "\u4e2d\u6587",
+        "\ud83d\ude00 pair", "lone \ud83d high", "lone \ude00 low", "\ude00\ud83d reversed", "\ud83d",
+        "nul\u0000inside", "\uffff"};
+
+    @Test
+    void strings_readBackExactly_evenThoseUtf8CannotHold_fromAMappedBufferAndFromAnArray() throws IOException {
+        DataOutput2 out = new DataOutput2();
+        for (String s : STRINGS) {
+            Utf8Serializer.INSTANCE.serialize(out, s);
+        }
+        byte[] written = out.copyBytes();
+        DataInput2.ByteBuffer mapped = mapped(written, 5);
+        DataInput2.ByteArray array = new DataInput2.ByteArray(written);
+        for (String s : STRINGS) {
+            assertEquals(s, Utf8Serializer.INSTANCE.deserialize(mapped, -1));
+            assertEquals(s, Utf8Serializer.INSTANCE.deserialize(array, -1));
+        }
+        assertFalse(Utf8Serializer.wellFormed("lone \ud83d high"));
+        assertTrue(Utf8Serializer.wellFormed("\ud83d\ude00 pair"));
+    }
+
+    @Test
+    void aStringKeyedMap_reopened_holdsEveryKeyExactly_inStringOrder() {
+        Path file = dir.resolve("strings.db");
+        DB db = DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().make();
+        BTreeMap<String, String> map = db.treeMap("m", Utf8Serializer.INSTANCE, Utf8Serializer.INSTANCE).create();
+        java.util.TreeMap<String, String> expected = new java.util.TreeMap<>();
+        Random random = new Random(13);
+        for (int i = 0; i < 2000; i++) {
+            String key = STRINGS[random.nextInt(STRINGS.length)] + i + STRINGS[random.nextInt(STRINGS.length)];
+            map.put(key, STRINGS[i % STRINGS.length]);
+            expected.put(key, STRINGS[i % STRINGS.length]);
+        }
+        db.close();
+        db = DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().make();
+        try {
+            map = db.treeMap("m", Utf8Serializer.INSTANCE, Utf8Serializer.INSTANCE).open();
+            assertEquals(List.copyOf(expected.entrySet()), List.copyOf(map.entrySet()));
+        } finally {
+            db.close();
+        }
+    }
+
     @Test
     void anIndexFile_namesNoSerializerInItsCatalog_soReopenedMapsReadWithThisOne() throws IOException {
         Path file = dir.resolve("index.mapdb");
@@ -94,7 +144,8 @@ class ByteArraySerializerTest {
             // a catalog that named MapDB's byte-array serializer would override the one given on opening
             Map<String, String> catalog = db.nameCatalogLoad();
             assertFalse(catalog.isEmpty());
-            catalog.forEach((key, value) -> assertFalse(value.contains("BYTE_ARRAY"), key + "=" + value));
+            catalog.forEach((key, value) -> assertFalse(value.contains("BYTE_ARRAY") || value.contains("#STRING"),
+                    key + "=" + value));
             BTreeMap<byte[], byte[]> log = db.treeMap("log", ByteArraySerializer.INSTANCE, ByteArraySerializer.INSTANCE)
                     .valuesOutsideNodesEnable().open();
             assertSame(ByteArraySerializer.INSTANCE, log.getKeySerializer());
@@ -107,12 +158,14 @@ class ByteArraySerializerTest {
     void aHubWhoseIndexIsOfTheOlderLayout_rebuildsIt_andServesTheSameData() {
         MapDbStorage s = MapDbStorage.open(dir, CheckpointPolicy.disabled());
         s.createDatabase("db", -1);
+        s.createAccount(new Credential("carol", new byte[16], new byte[32], 1, false),
+                List.of(new Grant("carol", "ReadDatabase", "db", "Yes", null)));
         long head = Overwrites.pushMany(s, "db", 60, 10);
         Map<String, Long> pulled = Overwrites.pulled(s, "db");
         s.close();
         DB db = DBMaker.fileDB(dir.resolve("index.mapdb").toFile()).fileMmapEnableIfSupported().make();
         try {
-            db.treeMap("meta", Serializer.STRING, Serializer.LONG).open().put("indexVersion", 2L);
+            db.treeMap("meta", Utf8Serializer.INSTANCE, Serializer.LONG).open().put("indexVersion", 2L);
         } finally {
             db.close();
         }
@@ -121,6 +174,8 @@ class ByteArraySerializerTest {
         try {
             assertEquals(Overwrites.expected(head), Overwrites.actual(s, "db"));
             assertEquals(pulled, Overwrites.pulled(s, "db"));
+            assertTrue(s.credential("carol").isPresent());
+            assertEquals(List.of(new Grant("carol", "ReadDatabase", "db", "Yes", null)), s.grants("carol"));
         } finally {
             s.close();
         }

@@ -20,6 +20,7 @@ import org.mapdb.DBMaker;
 import org.mapdb.DataInput2;
 import org.mapdb.DataOutput2;
 import org.mapdb.Serializer;
+import org.mapdb.serializer.SerializerByteArray;
 import org.plasmid.core.Grant;
 import org.plasmid.core.spi.Credential;
 
@@ -59,10 +60,10 @@ class IndexSerializersTest {
         Serializer.BYTE_ARRAY.serialize(out, keys[7]);
         DataInput2.ByteBuffer in = mapped(out.copyBytes(), 13);
 
-        byte[][] read = ByteArraySerializer.INSTANCE.valueArrayDeserialize(in, -1);
-        assertEquals(keys.length, read.length);
+        Object read = ByteArraySerializer.INSTANCE.valueArrayDeserialize(in, -1);
+        assertEquals(keys.length, ByteArraySerializer.INSTANCE.valueArraySize(read));
         for (int i = 0; i < keys.length; i++) {
-            assertArrayEquals(keys[i], read[i], "array " + i);
+            assertArrayEquals(keys[i], ByteArraySerializer.INSTANCE.valueArrayGet(read, i), "array " + i);
         }
         assertEquals(0x5eed, in.readInt());
         assertArrayEquals(keys[7], ByteArraySerializer.INSTANCE.deserialize(in, -1));
@@ -72,6 +73,66 @@ class IndexSerializersTest {
         DataOutput2 original = new DataOutput2();
         Serializer.BYTE_ARRAY.valueArraySerialize(original, keys);
         assertArrayEquals(original.copyBytes(), again.copyBytes(), "the same bytes as MapDB writes");
+    }
+
+    /** The node's arrays and bytes, as each serializer holds and writes them. */
+    private static void assertSameNode(Object mapDbs, Object ours) throws IOException {
+        SerializerByteArray theirs = (SerializerByteArray) Serializer.BYTE_ARRAY;
+        ByteArraySerializer mine = ByteArraySerializer.INSTANCE;
+        assertEquals(theirs.valueArraySize(mapDbs), mine.valueArraySize(ours));
+        assertTrue(java.util.Arrays.deepEquals(theirs.valueArrayToArray(mapDbs), mine.valueArrayToArray(ours)));
+        for (int i = 0; i < theirs.valueArraySize(mapDbs); i++) {
+            assertArrayEquals(theirs.valueArrayGet(mapDbs, i), mine.valueArrayGet(ours, i));
+        }
+        DataOutput2 a = new DataOutput2();
+        theirs.valueArraySerialize(a, mapDbs);
+        DataOutput2 b = new DataOutput2();
+        mine.valueArraySerialize(b, ours);
+        assertArrayEquals(a.copyBytes(), b.copyBytes());
+    }
+
+    @Test
+    void everyNodeOperation_givesWhatMapDbsOwnSerializerGives() throws IOException {
+        SerializerByteArray theirs = (SerializerByteArray) Serializer.BYTE_ARRAY;
+        ByteArraySerializer mine = ByteArraySerializer.INSTANCE;
+        Random random = new Random(21);
+        for (int round = 0; round < 400; round++) {
+            java.util.TreeSet<byte[]> distinct = new java.util.TreeSet<>(Serializer.BYTE_ARRAY);
+            distinct.addAll(java.util.Arrays.asList(arrays(random.nextInt(40), random.nextLong())));
+            byte[][] sorted = distinct.toArray(new byte[0][]);
+            Object t = theirs.valueArrayFromArray(sorted);
+            DataOutput2 out = new DataOutput2();
+            theirs.valueArraySerialize(out, t);
+            // read from a mapped buffer (arrays with gaps between them) and made from arrays
+            Object read = mine.valueArrayDeserialize(mapped(out.copyBytes(), random.nextInt(9)), -1);
+            Object made = mine.valueArrayFromArray(sorted);
+            for (Object m : List.of(read, made)) {
+                assertSameNode(t, m);
+                byte[][] probes = arrays(20, random.nextLong());
+                for (byte[] probe : java.util.stream.Stream.concat(java.util.Arrays.stream(sorted),
+                        java.util.Arrays.stream(probes)).toList()) {
+                    assertEquals(theirs.valueArraySearch(t, probe), mine.valueArraySearch(m, probe));
+                    assertEquals(theirs.valueArraySearch(t, probe, Serializer.BYTE_ARRAY),
+                            mine.valueArraySearch(m, probe, mine));
+                    assertEquals(theirs.valueArraySearch(t, probe, Serializer.BYTE_ARRAY),
+                            mine.valueArraySearch(m, probe, Serializer.BYTE_ARRAY));
+                }
+                int n = sorted.length;
+                byte[] value = arrays(1, random.nextLong())[0];
+                int pos = random.nextInt(n + 1);
+                assertSameNode(theirs.valueArrayPut(t, pos, value), mine.valueArrayPut(m, pos, value));
+                if (n > 0) {
+                    int at = random.nextInt(n);
+                    assertSameNode(theirs.valueArrayUpdateVal(t, at, value), mine.valueArrayUpdateVal(m, at, value));
+                    int oneBased = 1 + random.nextInt(n);
+                    assertSameNode(theirs.valueArrayDeleteValue(t, oneBased), mine.valueArrayDeleteValue(m, oneBased));
+                    int from = random.nextInt(n);
+                    int to = from + random.nextInt(n - from + 1);
+                    assertSameNode(theirs.valueArrayCopyOfRange(t, from, to), mine.valueArrayCopyOfRange(m, from, to));
+                }
+            }
+            assertSameNode(theirs.valueArrayEmpty(), mine.valueArrayEmpty());
+        }
     }
 
     @Test

@@ -42,6 +42,14 @@ final class SecretHasher {
     /** {@link Credential#iterations()} of a generated secret stored with one SHA-256. */
     static final int GENERATED = 0;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** One digest per thread: looking one up for every request's check cost as much as using it. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    });
     private static final BaseEncoding TOKEN = BaseEncoding.base32().lowerCase().omitPadding();
     private static final BaseEncoding SECRET = BaseEncoding.base64Url().omitPadding();
 
@@ -196,15 +204,6 @@ final class SecretHasher {
         d.update(salt);
         return d.digest(secret.getBytes(StandardCharsets.UTF_8));
     }
-
-    /** One digest per thread: looking one up for every request's check cost as much as using it. */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    });
 
     private byte[] mac(String access, String secret) {
         Mac mac = macs.get();

@@ -128,6 +128,7 @@ final class ByteArraySerializer implements GroupSerializer<byte[]> {
                 lengths[i] = arrays[i].length;
                 at += arrays[i].length;
             }
+            // the bare concatenation is only build's source: it lacks the packed lengths a Packed holds
             return new Packed(data, at, offsets, lengths).build(0, arrays.length, null, arrays.length, arrays.length);
         }
 

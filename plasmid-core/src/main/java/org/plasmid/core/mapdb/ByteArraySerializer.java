@@ -153,10 +153,18 @@ final class ByteArraySerializer implements GroupSerializer<byte[]> {
 
     @Override
     public byte[] deserialize(DataInput2 in, int available) throws IOException {
-        byte[] bytes = new byte[in.unpackInt()];
+        return read(in, in.unpackInt());
+    }
+
+    /**
+     * The next {@code length} bytes: from a memory-mapped store with one absolute bulk get (MapDB's
+     * {@code readFully} makes a {@code duplicate()} of the mapped buffer each time).
+     */
+    static byte[] read(DataInput2 in, int length) throws IOException {
+        byte[] bytes = new byte[length];
         if (in instanceof DataInput2.ByteBuffer b) {
-            b.buf.get(b.pos, bytes, 0, bytes.length);
-            b.pos += bytes.length;
+            b.buf.get(b.pos, bytes, 0, length);
+            b.pos += length;
         } else {
             in.readFully(bytes);
         }

@@ -10,10 +10,12 @@ import org.mapdb.serializer.GroupSerializerObjectArray;
  * Strings of the index's maps (credentials, grants, databases) as UTF-8 after a packed header (the
  * byte length, shifted left by one), in {@link String#compareTo} order. A string that UTF-8 cannot
  * hold exactly (an unpaired surrogate, which Java strings allow) is kept character by character
- * instead, flagged by the header's low bit: nothing is ever changed on the way through. MapDB's own string serializer packs every character on its own and
- * decodes every key of a node character by character on each lookup: profiled, a credential lookup per
- * request was mostly that. This one decodes a key with one bulk copy from the memory-mapped buffer and
- * the JDK's UTF-8 decoder.
+ * instead, flagged by the header's low bit: nothing is ever changed on the way through.
+ *
+ * <p>Why: MapDB's own string serializer packs every character on its own and decodes every key of a
+ * node character by character on each lookup: profiled, a credential lookup per request was mostly
+ * that. This one decodes a key with one bulk copy from the memory-mapped buffer and the JDK's UTF-8
+ * decoder.
  *
  * <p>No no-argument constructor on purpose (see {@link ByteArraySerializer}).
  */
@@ -61,15 +63,7 @@ final class Utf8Serializer extends GroupSerializerObjectArray<String> {
             }
             return new String(chars);
         }
-        int length = header >>> 1;
-        byte[] bytes = new byte[length];
-        if (in instanceof DataInput2.ByteBuffer b) {
-            b.buf.get(b.pos, bytes, 0, length);
-            b.pos += length;
-        } else {
-            in.readFully(bytes);
-        }
-        return new String(bytes, StandardCharsets.UTF_8);
+        return new String(ByteArraySerializer.read(in, header >>> 1), StandardCharsets.UTF_8);
     }
 
     @Override

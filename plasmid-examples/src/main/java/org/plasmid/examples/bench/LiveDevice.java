@@ -44,6 +44,9 @@ final class LiveDevice {
     private final int side;
     private final int index;
     private volatile long revision = 1;
+    /** Its own connection, on the client of {@link #lineOf}. */
+    private LiveHttp.Line line;
+    private LiveHttp lineOf;
 
     /**
      * @param side which of the pair's two devices (0 or 1)
@@ -71,8 +74,18 @@ final class LiveDevice {
             return;
         }
         String path = "d/" + pair.db() + "/update/" + revision + "?wait=" + host.waitSeconds();
-        host.http().get(path, pair.authorization(), () -> host.pollSent(this, generation))
+        line().get(path, pair.authorization(), () -> host.pollSent(this, generation))
                 .whenComplete((a, failure) -> answered(generation, a, failure));
+    }
+
+    /** @return its line on the host's current client (a restart's new client: a new line) */
+    private synchronized LiveHttp.Line line() {
+        LiveHttp http = host.http();
+        if (lineOf != http) {
+            line = http.line();
+            lineOf = http;
+        }
+        return line;
     }
 
     private void answered(int generation, LiveHttp.Answer a, Throwable failure) {

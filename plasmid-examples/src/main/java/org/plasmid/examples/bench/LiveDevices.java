@@ -249,8 +249,9 @@ final class LiveDevices implements LiveDevice.Host {
         return held;
     }
 
+    /** The devices' client: each device polls on a line of its own, none uses the pool. */
     private LiveHttp newClient() {
-        return new LiveHttp(server.api(), o.devices() + 64, 8, "w7-devices");
+        return new LiveHttp(server.api(), 1, 8, "w7-devices");
     }
 
     private static double seconds(long startNanos) {

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
@@ -18,8 +19,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * W7's HTTP client: Jetty's asynchronous client, where a request waiting for its answer holds a
  * connection and a few small objects but no thread, so one JVM holds ten thousand long-polls. HTTP/1.1,
- * one request per connection at a time, up to {@code maxConnections} connections to the server. Sends
- * what Plasmid.js sends (Basic credentials, {@code text/plain} JSON). Thread-safe.
+ * one request per connection at a time, up to {@code maxConnections} pooled connections to the server,
+ * and any number of {@linkplain Line lines} (a device's own connection, outside the pool). Sends what
+ * Plasmid.js sends (Basic credentials, {@code text/plain} JSON). Thread-safe.
  */
 final class LiveHttp implements AutoCloseable {
     /** An answer: its status, body and {@code Retry-After} (or null). */
@@ -77,11 +79,61 @@ final class LiveHttp implements AutoCloseable {
      * @return the answer; completes exceptionally if there is none (refused connection, timeout)
      */
     CompletableFuture<Answer> get(String path, String authorization, Runnable sent) {
+        return send(getRequest(path, authorization, sent));
+    }
+
+    private Request getRequest(String path, String authorization, Runnable sent) {
         Request r = request(path, authorization).method(HttpMethod.GET);
         if (sent != null) {
             r.onRequestSuccess(request -> sent.run());
         }
-        return send(r);
+        return r;
+    }
+
+    /** @return a new line: one connection of its own, opened at its first request */
+    Line line() {
+        return new Line();
+    }
+
+    /**
+     * One device's own connection, as a browser tab has: its requests never wait for or look through the
+     * shared pool. (The pool finds an idle connection by scanning all of them: with ten thousand held
+     * polls, each new request scanned ten thousand busy ones, and that scan was most of the load client's
+     * CPU in a reconnect storm.) One request at a time; a closed or failed connection is replaced at the
+     * next request.
+     */
+    final class Line {
+        private volatile CompletableFuture<Connection> connection;
+
+        private Line() {
+        }
+
+        /** As {@link LiveHttp#get}, on this line's connection. */
+        CompletableFuture<Answer> get(String path, String authorization, Runnable sent) {
+            Request r = getRequest(path, authorization, sent);
+            CompletableFuture<Connection> c = connection;
+            if (c == null || c.isCompletedExceptionally() || c.isDone() && c.join().isClosed()) {
+                c = client.resolveDestination(r).newConnection();
+                connection = c;
+            }
+            CompletableFuture<Connection> opened = c;
+            return opened.thenCompose(conn -> new CompletableResponseListener(r, MAX_ANSWER_BYTES).send(conn))
+                    .whenComplete((answer, failure) -> {
+                        if (failure != null) {
+                            forget(opened);
+                        }
+                    })
+                    .thenApply(LiveHttp::answer);
+        }
+
+        private void forget(CompletableFuture<Connection> failed) {
+            if (connection == failed) {
+                connection = null;
+            }
+            if (failed.isDone() && !failed.isCompletedExceptionally()) {
+                failed.join().close();
+            }
+        }
     }
 
     /**

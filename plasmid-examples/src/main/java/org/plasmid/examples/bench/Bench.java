@@ -2,6 +2,8 @@ package org.plasmid.examples.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +36,15 @@ public final class Bench {
     /** Live devices (and the reconnect storm): not among the defaults, it takes a minute and many sockets. */
     static final String LIVE = "W7";
 
+    /** A run in which the JIT compiled for less than this share of its time ends the warm-up. */
+    static final double SETTLED = 0.05;
+
     private Bench() {
     }
 
     /** What to run; {@link BenchCommand} reads them from the command line. */
     record Options(List<URI> url, String access, String secret, boolean engine, boolean quick, List<String> workloads,
-            int runs, long seed, Path dir, boolean noCheckpoints, LiveRun live) {
+            int runs, int warmUpRuns, long seed, Path dir, boolean noCheckpoints, LiveRun live) {
     }
 
     /**
@@ -66,6 +71,7 @@ public final class Bench {
     /** Runs the benchmark, prints the table and the JSON line; returns whether every run completed. */
     static boolean run(Options o, PrintStream out) throws Exception {
         Workloads.Sizes sizes = o.quick() ? Workloads.Sizes.QUICK : Workloads.Sizes.FULL;
+        int warmUps = warmUp(o, sizes, out);
         List<Map<String, Map<String, Double>>> runs = new ArrayList<>();
         for (int r = 0; r < o.runs(); r++) {
             out.printf("run %d of %d (%s%s)...%n", r + 1, o.runs(), o.engine() ? "engine" : "http",
@@ -79,8 +85,32 @@ public final class Bench {
             }
             runs.add(results);
         }
-        Report.print(out, o, runs);
+        Report.print(out, o, warmUps, runs);
         return true;
+    }
+
+    /**
+     * Runs W1..W6 (those chosen) unmeasured until the JIT compiler has settled: a run in which it spent
+     * under {@value #SETTLED} of the run's time compiling, or {@link Options#warmUpRuns()} runs. Without
+     * it the first minute's runs on 2 cores measure the compiler as much as the server (it took a third
+     * of the CPU, and W1's CPU per object halved once it was done).
+     */
+    private static int warmUp(Options o, Workloads.Sizes sizes, PrintStream out) throws Exception {
+        if (o.warmUpRuns() == 0 || o.workloads().stream().allMatch(w -> w.equals(LIVE))) {
+            return 0;
+        }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        for (int r = 0; r < o.warmUpRuns(); r++) {
+            long compiled = jit.getTotalCompilationTime();
+            long start = System.nanoTime();
+            oneRun(o, sizes, o.seed() - 1 - r);
+            double share = (jit.getTotalCompilationTime() - compiled) / ((System.nanoTime() - start) / 1e6);
+            out.printf("warm-up run %d (not measured): the JIT compiled for %.0f %% of it%n", r + 1, share * 100);
+            if (share < SETTLED) {
+                return r + 1;
+            }
+        }
+        return o.warmUpRuns();
     }
 
     private static Map<String, Map<String, Double>> oneRun(Options o, Workloads.Sizes sizes, long seed)

@@ -45,6 +45,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "fresh runs; the table shows medians (default: ${DEFAULT-VALUE})")
     int runs;
 
+    @Option(names = "--warm-up-runs", paramLabel = "N",
+            description = "at most this many unmeasured runs of W1..W6 first, ended early once the JIT compiler "
+                    + "has settled (it spent under 5 %% of a run compiling): the runs then measure the server, "
+                    + "not its compiler (default: 10; 0 with --quick)")
+    Integer warmUpRuns;
+
     @Option(names = "--quick", description = "tiny sizes: a smoke test, not a measurement")
     boolean quick;
 
@@ -77,6 +83,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     LiveFlags live = new LiveFlags();
 
+    /** Enough for the JIT to settle on W1..W6 over HTTP (it compiles for about a minute on 2 cores). */
+    static final int DEFAULT_WARM_UP_RUNS = 10;
+
     private final PrintStream out;
 
     /** @param out where the table goes */
@@ -107,8 +116,10 @@ final class BenchCommand implements Callable<Integer> {
             throw usage("--url and --engine exclude each other");
         }
         LiveRun w7 = live.check(spec, chosen.contains(Bench.LIVE), quick, url != null, engine);
+        int warmUps = warmUpRuns == null ? (quick ? 0 : DEFAULT_WARM_UP_RUNS)
+                : Cli.inRange(spec, "--warm-up-runs", warmUpRuns, 0, 1000);
         return new Bench.Options(url, access, secret, engine, quick, chosen, Cli.inRange(spec, "--runs", runs, 1, 1000),
-                seed, dir, noCheckpoints, w7);
+                warmUps, seed, dir, noCheckpoints, w7);
     }
 
     private ParameterException usage(String message) {

@@ -34,10 +34,11 @@ final class Report {
     private Report() {
     }
 
-    static void print(PrintStream out, Bench.Options o, List<Map<String, Map<String, Double>>> runs) {
+    static void print(PrintStream out, Bench.Options o, int warmUps, List<Map<String, Map<String, Double>>> runs) {
         Map<String, Map<String, Double>> medians = medians(runs);
-        out.printf("%nPlasmid Sync benchmark (%s, %d run%s, median)%s%n", o.engine() ? "engine only" : "HTTP",
-                runs.size(), runs.size() == 1 ? "" : "s", o.quick() ? " - QUICK sizes, not a measurement" : "");
+        out.printf("%nPlasmid Sync benchmark (%s, %d run%s after %d warm-up run%s, median)%s%n",
+                o.engine() ? "engine only" : "HTTP", runs.size(), runs.size() == 1 ? "" : "s", warmUps,
+                warmUps == 1 ? "" : "s", o.quick() ? " - QUICK sizes, not a measurement" : "");
         out.printf("%-7s %-34s %14s  %-10s %s%n", "", "metric", "value", "target", "");
         for (Map.Entry<String, Map<String, Double>> w : medians.entrySet()) {
             for (Map.Entry<String, Double> m : w.getValue().entrySet()) {
@@ -51,6 +52,7 @@ final class Report {
         json.put("mode", o.engine() ? "engine" : o.url() != null ? "http-url" : "http");
         json.put("quick", o.quick());
         json.put("runs", runs.size());
+        json.put("warm_up_runs", warmUps);
         ObjectNode results = json.putObject("results");
         medians.forEach((w, metrics) -> {
             ObjectNode n = results.putObject(w);

@@ -91,7 +91,23 @@ class BenchSmokeTest {
         JsonNode r = runBench("--quick", "--runs", "2", "--engine", "--workloads", "W1,W2,W3,W5", "--dir", dir.toString());
         assertEquals("engine", r.get("mode").asText());
         assertEquals(2, r.get("runs").asInt());
+        assertEquals(0, r.get("warm_up_runs").asInt(), "--quick measures from the first run on");
         assertEquals(4, r.get("results").size());
+    }
+
+    @Test
+    void warmUpRuns_runBeforeTheMeasuredOnes_andAreReported_butNotMeasured() throws Exception {
+        CapturedRun r = run("--quick", "--runs", "1", "--warm-up-runs", "1", "--engine", "--workloads", "W1",
+                "--dir", dir.toString());
+        assertEquals(0, r.exit(), r.toString());
+        String out = r.out();
+        assertTrue(out.lines().anyMatch(l -> l.matches("warm-up run 1 \\(not measured\\): the JIT compiled for \\d+ % of it")), out);
+        assertTrue(out.indexOf("warm-up run 1") < out.indexOf("run 1 of 1"), out);
+        assertTrue(out.contains("1 run after 1 warm-up run, median"), out);
+        JsonNode json = SyncClient.JSON.readTree(out.lines().filter(l -> l.startsWith("BENCH ")).findFirst().orElseThrow()
+                .substring(6));
+        assertEquals(1, json.get("warm_up_runs").asInt());
+        assertEquals(1, json.get("runs").asInt());
     }
 
     @ParameterizedTest
@@ -111,6 +127,7 @@ class BenchSmokeTest {
         "--url http://x/v1/       | --url needs --access and --secret",
         "--url http://x/v1/ --access a --secret s --engine | --url and --engine exclude each other",
         "--runs 0                 | --runs needs a whole number from 1 to 1000, got 0",
+        "--warm-up-runs -1        | --warm-up-runs needs a whole number from 0 to 1000, got -1",
         "--frobnicate             | unknown option '--frobnicate'",
         "--enigne                 | unknown option '--enigne'; did you mean --engine?",
     })

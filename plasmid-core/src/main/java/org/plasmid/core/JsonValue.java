@@ -47,7 +47,9 @@ public final class JsonValue {
      */
     public static JsonValue parse(byte[] utf8) {
         byte[] copy = utf8.clone();
-        try (JsonParser p = FACTORY.createParser(copy)) {
+        // a copy of the factory has a symbol table of its own: the names inside values are data, mostly
+        // new, and a shared table is copied whole into every parser that adds a name to it
+        try (JsonParser p = FACTORY.copy().createParser(copy)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw PlasmidException.invalid("empty JSON value");

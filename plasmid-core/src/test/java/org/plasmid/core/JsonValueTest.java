@@ -2,10 +2,12 @@ package org.plasmid.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -132,5 +134,25 @@ class JsonValueTest {
         JsonValue v = JsonValue.parse("[1]");
         v.toBytes()[1] = '9';
         assertEquals("[1]", v.toString());
+    }
+
+    @Test
+    void valuesWithNamesNeverSeenBefore_areParsedWithoutCopyingASharedSymbolTable() {
+        for (int i = 0; i < 2_000; i++) { // what a shared table would have grown to by now
+            JsonValue.parse("{\"name-" + i + "\": " + i + "}");
+        }
+        int values = 5_000;
+        byte[][] prepared = new byte[values][];
+        for (int i = 0; i < values; i++) {
+            prepared[i] = ("{\"other-" + i + "\": " + i + "}").getBytes(StandardCharsets.UTF_8);
+        }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        for (byte[] v : prepared) {
+            JsonValue.parse(v);
+        }
+        long perValue = (threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before) / values;
+        // with one symbol table shared by all parses, each new name copied it whole: tens of KiB
+        assertTrue(perValue < 16 * 1024, "a small value allocated " + perValue + " bytes to parse");
     }
 }

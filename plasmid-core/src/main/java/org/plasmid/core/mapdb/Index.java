@@ -71,6 +71,9 @@ final class Index implements AutoCloseable {
         }
     }
 
+    /** The most credentials {@link #credential} remembers (some 200 bytes each). */
+    static final int CREDENTIAL_CACHE_SIZE = 65_536;
+
     private final DB db;
     private final BTreeMap<String, byte[]> databases;
     private final BTreeMap<byte[], byte[]> log;
@@ -78,6 +81,8 @@ final class Index implements AutoCloseable {
     private final BTreeMap<byte[], byte[]> pushIds;
     private final BTreeMap<byte[], byte[]> pushOrder;
     private final BTreeMap<String, byte[]> credentials;
+    /** See {@link #credential}. */
+    private final ConcurrentHashMap<String, Credential> credentialCache = new ConcurrentHashMap<>();
     private final BTreeMap<String, String> grants;
     /** Grant key to the token that delegated it (delegated grants only). */
     private final BTreeMap<String, String> grantDelegators;
@@ -512,7 +517,30 @@ final class Index implements AutoCloseable {
 
     // ---- credentials and grants
 
+    /**
+     * The credential of {@code access}, from memory when it was read or written lately: every request
+     * checks its token's credential, and a MapDB get decodes a whole B-tree node of tokens (under W7's
+     * load that was 30 % of all the server allocated). Unknown tokens are not remembered.
+     *
+     * <p>Never stale: the credential is read from the tree inside {@code computeIfAbsent}, which holds its
+     * key, and {@link #putCredential} replaces it after writing the tree, waiting for a read in progress.
+     * So a read that began before a write can only be replaced by it, never put back after it. When full,
+     * the cache is emptied (it only ever loses entries so).
+     *
+     * @return the credential, or {@code null} if there is none
+     */
     Credential credential(String access) {
+        Credential cached = credentialCache.get(access);
+        if (cached != null) {
+            return cached;
+        }
+        if (credentialCache.size() >= CREDENTIAL_CACHE_SIZE) {
+            credentialCache.clear();
+        }
+        return credentialCache.computeIfAbsent(access, this::readCredential);
+    }
+
+    private Credential readCredential(String access) {
         byte[] b = credentials.get(access);
         if (b == null) {
             return null;
@@ -536,6 +564,15 @@ final class Index implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         credentials.put(c.access(), bytes.toByteArray());
+        if (credentialCache.size() >= CREDENTIAL_CACHE_SIZE) {
+            credentialCache.clear();
+        }
+        credentialCache.put(c.access(), c);
+    }
+
+    /** @return how many credentials {@link #credential} remembers now */
+    int credentialsRemembered() {
+        return credentialCache.size();
     }
 
     Iterable<String> accounts() {

@@ -95,7 +95,7 @@ final class Json {
      * one table of the field names they have seen, and a push's keys (its objects' keys) are new names
      * in almost every push: each parser that added one copied the whole shared table (its hash area grows
      * to thousands of names before Jackson resets it), some 200 KiB per push, half of all the server
-     * allocated under W7's load. A copy starts with an empty table; it costs a few hundred bytes.
+     * allocated under W7's load. A copy starts with empty tables: a few KiB, whatever came before.
      * (Turning canonicalization off instead would make Jackson read through a {@code Reader}, which
      * reports no byte offsets, and values are sliced out of the body by byte offset.)
      *

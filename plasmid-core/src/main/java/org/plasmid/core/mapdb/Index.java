@@ -534,9 +534,7 @@ final class Index implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        if (credentialCache.size() >= CREDENTIAL_CACHE_SIZE) {
-            credentialCache.clear();
-        }
+        makeRoomForACredential();
         return credentialCache.computeIfAbsent(access, this::readCredential);
     }
 
@@ -564,10 +562,14 @@ final class Index implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         credentials.put(c.access(), bytes.toByteArray());
+        makeRoomForACredential();
+        credentialCache.put(c.access(), c);
+    }
+
+    private void makeRoomForACredential() {
         if (credentialCache.size() >= CREDENTIAL_CACHE_SIZE) {
             credentialCache.clear();
         }
-        credentialCache.put(c.access(), c);
     }
 
     /** @return how many credentials {@link #credential} remembers now */

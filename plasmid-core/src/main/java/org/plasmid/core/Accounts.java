@@ -105,7 +105,7 @@ public final class Accounts {
     }
 
     /**
-     * Confirms, with one SHA-256 and one HMAC and no slow hash, an access token whose secret the server
+     * Confirms, with two SHA-256 hashes and no slow hash, an access token whose secret the server
      * generated ({@code POST a/} without a secret, guests: 256 random bits cannot be guessed) or whose
      * chosen secret a slow check of this process has already confirmed. Such a check need not wait its
      * turn behind slow checks of chosen secrets, nor count as an attempt (an adapter still refuses a

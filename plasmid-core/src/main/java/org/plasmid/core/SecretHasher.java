@@ -12,10 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.plasmid.core.spi.Credential;
 
 /**
@@ -31,8 +29,11 @@ import org.plasmid.core.spi.Credential;
  * </ul>
  *
  * <p>Every request authenticates, so a successful check is remembered (per access token and stored
- * hash, as an HMAC of the secret under a key that lives only in this process) and later checks cost one
- * HMAC. Concurrent first checks of the same token and secret share one hash (single flight): a burst of
+ * hash, as a fingerprint of the secret: one SHA-256 of a key that lives only in this process, the token
+ * and the secret) and later checks cost one SHA-256. The fingerprint never leaves the process, so no
+ * one can extend it; it is one SHA-256 rather than an HMAC because every request computes it and a cold
+ * server's JIT compiled HMAC's code on top of SHA-256's for a few hundred milliseconds of a reconnect
+ * storm. Concurrent first checks of the same token and secret share one hash (single flight): a burst of
  * a thousand devices after a restart pays one slow hash per token, not a thousand. Failures are never
  * remembered, so guessing always pays: a wrong secret, for either kind, and an unknown token (checked
  * against a dummy credential) each cost one slow hash, so the answers cannot tell them apart by time.
@@ -54,19 +55,18 @@ final class SecretHasher {
     private static final BaseEncoding SECRET = BaseEncoding.base64Url().omitPadding();
 
     private final int iterations;
-    private final byte[] macKey = randomBytes(32);
-    /** One keyed HMAC per thread: looking up and keying a {@link Mac} for every check cost more than using it. */
-    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::keyedMac);
+    /** What {@link #fingerprint} hashes first: lives only in this process. */
+    private final byte[] fingerprintKey = randomBytes(32);
     private final Credential dummy;
     /** What {@link #verifyQuickly} hashes for a token whose secret was not generated: the same work. */
     private final Credential dummyGenerated = hashGenerated("\u0000dummy", newSecret(), false);
     private final Cache<String, Remembered> verified = CacheBuilder.newBuilder()
             .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(30)).build();
-    /** Checks in progress, by token, stored hash and HMAC of the secret presented. */
+    /** Checks in progress, by token, stored hash and fingerprint of the secret presented. */
     private final ConcurrentHashMap<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong slowHashes = new AtomicLong();
 
-    private record Remembered(byte[] storedHash, byte[] secretMac) {
+    private record Remembered(byte[] storedHash, byte[] fingerprint) {
     }
 
     SecretHasher(int iterations) {
@@ -101,12 +101,12 @@ final class SecretHasher {
         }
         Credential c = stored.get();
         byte[] storedHash = c.hash();
-        byte[] mac = mac(c.access(), secret);
-        if (remembered(c.access(), storedHash, mac)) {
+        byte[] fingerprint = fingerprint(c.access(), secret);
+        if (remembered(c.access(), storedHash, fingerprint)) {
             return true;
         }
         String key = c.access() + '\u0000' + BaseEncoding.base16().encode(storedHash) + '\u0000'
-                + BaseEncoding.base16().encode(mac);
+                + BaseEncoding.base16().encode(fingerprint);
         CompletableFuture<Boolean> mine = new CompletableFuture<>();
         CompletableFuture<Boolean> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {
@@ -114,9 +114,9 @@ final class SecretHasher {
         }
         try {
             // a check that ended between our look at the cache and our turn here has remembered it
-            boolean ok = remembered(c.access(), storedHash, mac) || check(c, secret);
+            boolean ok = remembered(c.access(), storedHash, fingerprint) || check(c, secret);
             if (ok) {
-                verified.put(c.access(), new Remembered(storedHash, mac));
+                verified.put(c.access(), new Remembered(storedHash, fingerprint));
             }
             mine.complete(ok);
             return ok;
@@ -131,7 +131,7 @@ final class SecretHasher {
     /**
      * Confirms without a slow hash a secret that needs none: one the server generated (one SHA-256: 256
      * random bits cannot be guessed at any rate), or a chosen one that a slow check of this process has
-     * confirmed and remembered (one HMAC). What most requests cost.
+     * confirmed and remembered (one more SHA-256). What most requests cost.
      *
      * @param stored the stored credential, or empty for an unknown access token
      * @param secret the secret presented
@@ -144,13 +144,14 @@ final class SecretHasher {
         Credential c = stored.orElse(dummy);
         Credential generated = c.iterations() == GENERATED ? c : dummyGenerated;
         boolean generatedMatches = MessageDigest.isEqual(sha256(generated.salt(), secret), generated.hash());
-        boolean confirmed = remembered(c.access(), c.hash(), mac(c.access(), secret));
+        boolean confirmed = remembered(c.access(), c.hash(), fingerprint(c.access(), secret));
         return c != dummy && (generated == c ? generatedMatches : confirmed);
     }
 
-    private boolean remembered(String access, byte[] storedHash, byte[] mac) {
+    private boolean remembered(String access, byte[] storedHash, byte[] fingerprint) {
         Remembered r = verified.getIfPresent(access);
-        return r != null && MessageDigest.isEqual(r.storedHash(), storedHash) && MessageDigest.isEqual(r.secretMac(), mac);
+        return r != null && MessageDigest.isEqual(r.storedHash(), storedHash)
+                && MessageDigest.isEqual(r.fingerprint(), fingerprint);
     }
 
     private boolean check(Credential c, String secret) {
@@ -205,22 +206,14 @@ final class SecretHasher {
         return d.digest(secret.getBytes(StandardCharsets.UTF_8));
     }
 
-    private byte[] mac(String access, String secret) {
-        Mac mac = macs.get();
-        mac.reset(); // doFinal resets it too; this also clears what a failed call may have left
-        mac.update(access.getBytes(StandardCharsets.UTF_8));
-        mac.update((byte) 0);
-        return mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Mac keyedMac() {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+    /** One SHA-256 of this process's key, the token and the secret (the token holds no NUL). */
+    private byte[] fingerprint(String access, String secret) {
+        MessageDigest d = SHA256.get();
+        d.reset();
+        d.update(fingerprintKey);
+        d.update(access.getBytes(StandardCharsets.UTF_8));
+        d.update((byte) 0);
+        return d.digest(secret.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] randomBytes(int n) {

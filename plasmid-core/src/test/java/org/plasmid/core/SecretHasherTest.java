@@ -62,7 +62,7 @@ class SecretHasherTest {
         long before = accounts.slowHashes();
         assertTrue(accounts.authenticate("admin", "chosen-by-a-person"));
         assertEquals(before + 1, accounts.slowHashes());
-        assertTrue(accounts.authenticateQuickly("admin", "chosen-by-a-person"), "confirmed: one HMAC");
+        assertTrue(accounts.authenticateQuickly("admin", "chosen-by-a-person"), "confirmed: one more SHA-256");
         assertFalse(accounts.authenticateQuickly("admin", "chosen-by-a-persoN"));
         assertFalse(accounts.authenticateQuickly("nobody", "chosen-by-a-person"));
         assertFalse(accounts.authenticateQuickly(null, null));

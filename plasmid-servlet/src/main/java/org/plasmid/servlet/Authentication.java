@@ -72,7 +72,7 @@ final class Authentication {
         String access = credentials.get().access();
         String secret = credentials.get().secret();
         // A secret the server generated (one SHA-256; it cannot be guessed) or one already confirmed by a
-        // slow check (one HMAC) takes no place among the throttle's checks in progress and is no attempt:
+        // slow check (one more SHA-256) takes no place among the throttle's checks in progress and is no attempt:
         // a reconnect storm of such devices behind one address never waits for slow checks of chosen
         // secrets, and a known device's every request costs two hashes. A token or address that failures
         // have throttled is refused before anything is looked at, as always.

@@ -73,6 +73,11 @@ final class Index implements AutoCloseable {
 
     /** The most credentials {@link #credential} remembers (some 200 bytes each). */
     static final int CREDENTIAL_CACHE_SIZE = 65_536;
+    /**
+     * The most credentials opening an index reads into memory, in one pass over the tree: half of what
+     * it remembers, so that lookups of tokens not among them do not empty it at once.
+     */
+    static final int CREDENTIALS_READ_AT_OPEN = CREDENTIAL_CACHE_SIZE / 2;
 
     private final DB db;
     private final BTreeMap<String, byte[]> databases;
@@ -102,6 +107,23 @@ final class Index implements AutoCloseable {
         grantDelegators = db.treeMap("grantDelegators", Utf8Serializer.INSTANCE, Utf8Serializer.INSTANCE).createOrOpen();
         delegations = db.treeMap("delegations", Utf8Serializer.INSTANCE, Utf8Serializer.INSTANCE).createOrOpen();
         meta = db.treeMap("meta", Utf8Serializer.INSTANCE, Serializer.LONG).createOrOpen();
+        rememberStoredCredentials();
+    }
+
+    /**
+     * Reads the first {@link #CREDENTIALS_READ_AT_OPEN} credentials into memory. After a restart every
+     * device checks its token at once (the reconnect storm); one pass over the tree decodes each node once,
+     * where a lookup per token decodes a whole node of tokens for each (and, in a cold JVM, runs that
+     * decoding uncompiled).
+     */
+    private void rememberStoredCredentials() {
+        int n = 0;
+        for (Map.Entry<String, byte[]> e : credentials.entrySet()) {
+            if (n++ >= CREDENTIALS_READ_AT_OPEN) {
+                break;
+            }
+            credentialCache.put(e.getKey(), decodeCredential(e.getValue()));
+        }
     }
 
     /** Opens or creates the index file (memory-mapped, no transactions). */
@@ -540,9 +562,10 @@ final class Index implements AutoCloseable {
 
     private Credential readCredential(String access) {
         byte[] b = credentials.get(access);
-        if (b == null) {
-            return null;
-        }
+        return b == null ? null : decodeCredential(b);
+    }
+
+    private static Credential decodeCredential(byte[] b) {
         try {
             return Records.readCredential(new java.io.DataInputStream(new java.io.ByteArrayInputStream(b)));
         } catch (java.io.IOException e) {

@@ -39,25 +39,57 @@ class CredentialCacheTest {
     }
 
     @Test
-    void repeatedLookupsOfOneToken_amongThousands_decodeNoTreeNode() {
+    void reopeningAnIndex_readsItsCredentialsInOnePass_soNoLookupDecodesATreeNode() {
         Path file = dir.resolve("index.mapdb");
         Index written = Index.file(file);
         for (int i = 0; i < 5_000; i++) {
             written.putCredential(credential(String.format("guest-%05d", i), 1));
         }
         written.close();
-        Index index = Index.file(file); // remembers nothing yet: the first lookup reads the tree
+        Index index = Index.file(file); // a restart: every device checks its token again, at once
         try {
-            assertEquals(0, index.credentialsRemembered());
+            assertEquals(5_000, index.credentialsRemembered());
             assertEquals(credential("guest-02500", 1), index.credential("guest-02500"));
             int lookups = 20_000;
             long before = allocatedByThisThread();
             for (int i = 0; i < lookups; i++) {
-                index.credential("guest-02500");
+                index.credential(TOKENS[i % TOKENS.length]);
             }
             long perLookup = (allocatedByThisThread() - before) / lookups;
             // a MapDB get decodes the whole leaf holding the token: dozens of strings, kilobytes
             assertTrue(perLookup < 64, "a remembered credential allocated " + perLookup + " bytes per lookup");
+            assertEquals(5_000, index.credentialsRemembered());
+        } finally {
+            index.close();
+        }
+    }
+
+    private static final String[] TOKENS = new String[5_000];
+
+    static {
+        for (int i = 0; i < TOKENS.length; i++) {
+            TOKENS[i] = String.format("guest-%05d", i);
+        }
+    }
+
+    @Test
+    void reopeningAnIndexWithMoreCredentialsThanItReadsAtOpen_answersTheOthersFromTheTree() {
+        Path file = dir.resolve("many.mapdb");
+        Index written = Index.file(file);
+        int tokens = Index.CREDENTIALS_READ_AT_OPEN + 500;
+        for (int i = 0; i < tokens; i++) {
+            written.putCredential(credential(String.format("t-%06d", i), i & 0xff));
+        }
+        written.close();
+        Index index = Index.file(file);
+        try {
+            assertEquals(Index.CREDENTIALS_READ_AT_OPEN, index.credentialsRemembered());
+            String last = String.format("t-%06d", tokens - 1); // in key order, past what was read at open
+            assertEquals(credential(last, (tokens - 1) & 0xff), index.credential(last));
+            assertEquals(Index.CREDENTIALS_READ_AT_OPEN + 1, index.credentialsRemembered());
+            for (int i = 0; i < tokens; i += 97) {
+                assertEquals(credential(String.format("t-%06d", i), i & 0xff), index.credential(String.format("t-%06d", i)));
+            }
         } finally {
             index.close();
         }

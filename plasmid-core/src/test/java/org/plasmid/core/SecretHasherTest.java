@@ -1,17 +1,22 @@
 package org.plasmid.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.plasmid.core.mapdb.MapDbStorage;
@@ -134,5 +139,43 @@ class SecretHasherTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static byte[] jdkPbkdf2(String secret, byte[] salt, int iterations) throws Exception {
+        PBEKeySpec spec = new PBEKeySpec(secret.toCharArray(), salt, iterations, 256);
+        return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+    }
+
+    @Test
+    void pbkdf2_derivesTheBytesOfTheJdksPbkdf2WithHmacSha256_soStoredCredentialsKeepVerifying() throws Exception {
+        Random random = new Random(20261203L); // fixed: the same salts every run
+        List<String> secrets = List.of("a", "chosen-by-a-person", "p\u00e4ssw\u00f6rd \u20ac \ud834\udd1e",
+                "x".repeat(63), "y".repeat(64), "z".repeat(65), "\u00e9".repeat(40), "w".repeat(1024),
+                "lone \ud800 surrogate");
+        for (String secret : secrets) {
+            for (int iterations : new int[] {1, 2, 3, 1_000}) {
+                byte[] salt = new byte[16];
+                random.nextBytes(salt);
+                assertArrayEquals(jdkPbkdf2(secret, salt, iterations), SecretHasher.pbkdf2(secret, salt, iterations),
+                        () -> secret.length() + "-character secret, " + iterations + " iterations");
+            }
+        }
+        byte[] salt = new byte[16];
+        random.nextBytes(salt);
+        assertArrayEquals(jdkPbkdf2("chosen-by-a-person", salt, 100_000),
+                SecretHasher.pbkdf2("chosen-by-a-person", salt, 100_000));
+    }
+
+    @Test
+    void pbkdf2_allocatesNothingPerIteration() {
+        byte[] salt = new byte[16];
+        SecretHasher.pbkdf2("warm up", salt, 10);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        SecretHasher.pbkdf2("chosen-by-a-person", salt, 100_000);
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        // the JDK's PBKDF2WithHmacSHA256 allocates a 32-byte digest per iteration: megabytes per check
+        assertTrue(allocated < 16 * 1024, "one check of 100,000 iterations allocated " + allocated + " bytes");
     }
 }

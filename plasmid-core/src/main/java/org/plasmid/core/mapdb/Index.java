@@ -88,6 +88,8 @@ final class Index implements AutoCloseable {
     private final BTreeMap<String, byte[]> credentials;
     /** See {@link #credential}. */
     private final ConcurrentHashMap<String, Credential> credentialCache = new ConcurrentHashMap<>();
+    /** See {@link #grants}. */
+    private final ConcurrentHashMap<String, List<Grant>> grantCache = new ConcurrentHashMap<>();
     private final BTreeMap<String, String> grants;
     /** Grant key to the token that delegated it (delegated grants only). */
     private final BTreeMap<String, String> grantDelegators;
@@ -108,6 +110,7 @@ final class Index implements AutoCloseable {
         delegations = db.treeMap("delegations", Utf8Serializer.INSTANCE, Utf8Serializer.INSTANCE).createOrOpen();
         meta = db.treeMap("meta", Utf8Serializer.INSTANCE, Serializer.LONG).createOrOpen();
         rememberStoredCredentials();
+        rememberStoredGrants();
     }
 
     /**
@@ -116,6 +119,34 @@ final class Index implements AutoCloseable {
      * where a lookup per token decodes a whole node of tokens for each (and, in a cold JVM, runs that
      * decoding uncompiled).
      */
+    /**
+     * Reads the grants of the first {@link #CREDENTIALS_READ_AT_OPEN} tokens (in key order) into memory, in
+     * one pass over the tree, for the same reason as {@link #rememberStoredCredentials}: every device's
+     * first request after a restart looks up its token's grants.
+     */
+    private void rememberStoredGrants() {
+        Map<String, String> delegators = new java.util.HashMap<>(grantDelegators);
+        String access = null;
+        List<Grant> held = new ArrayList<>();
+        for (Map.Entry<String, String> e : grants.entrySet()) {
+            Grant g = grant(e.getKey(), e.getValue(), delegators.get(e.getKey()));
+            if (!g.access().equals(access)) {
+                if (access != null) {
+                    grantCache.put(access, List.copyOf(held));
+                    held.clear();
+                }
+                if (grantCache.size() >= CREDENTIALS_READ_AT_OPEN) {
+                    return;
+                }
+                access = g.access();
+            }
+            held.add(g);
+        }
+        if (access != null) {
+            grantCache.put(access, List.copyOf(held));
+        }
+    }
+
     private void rememberStoredCredentials() {
         int n = 0;
         for (Map.Entry<String, byte[]> e : credentials.entrySet()) {
@@ -608,12 +639,37 @@ final class Index implements AutoCloseable {
         return databases.keySet();
     }
 
+    /**
+     * The grants of {@code access}, from memory when they were read lately: the first request of every
+     * token reads them, and a MapDB range read decodes a whole B-tree node of grants. Never stale, as
+     * {@link #credential}: the tree is read inside {@code computeIfAbsent}, and {@link #putGrant} and
+     * {@link #removeGrant} forget the token's entry after writing the tree, waiting for a read in progress.
+     * Emptied when full.
+     *
+     * @return the token's grants (unmodifiable), empty if it has none
+     */
     List<Grant> grants(String access) {
+        List<Grant> cached = grantCache.get(access);
+        if (cached != null) {
+            return cached;
+        }
+        if (grantCache.size() >= CREDENTIAL_CACHE_SIZE) {
+            grantCache.clear();
+        }
+        return grantCache.computeIfAbsent(access, this::readGrants);
+    }
+
+    private List<Grant> readGrants(String access) {
         List<Grant> result = new ArrayList<>();
         for (Map.Entry<String, String> e : grants.subMap(access + '\u0000', access + '\u0001').entrySet()) {
             result.add(grant(e.getKey(), e.getValue()));
         }
-        return result;
+        return List.copyOf(result);
+    }
+
+    /** @return how many tokens' grants {@link #grants} remembers now */
+    int grantsRemembered() {
+        return grantCache.size();
     }
 
     /** The grants that {@code delegator} delegated, held by any token. */
@@ -630,8 +686,12 @@ final class Index implements AutoCloseable {
     }
 
     private Grant grant(String key, String value) {
+        return grant(key, value, grantDelegators.get(key));
+    }
+
+    private static Grant grant(String key, String value, String delegator) {
         String[] parts = key.split("\u0000", 3);
-        return new Grant(parts[0], parts[1], parts[2], value, grantDelegators.get(key));
+        return new Grant(parts[0], parts[1], parts[2], value, delegator);
     }
 
     void putGrant(Grant g) {
@@ -642,12 +702,15 @@ final class Index implements AutoCloseable {
             grantDelegators.put(key, g.delegator());
             delegations.put(g.delegator() + '\u0000' + key, "");
         }
+        grantCache.remove(g.access());
     }
 
     boolean removeGrant(String access, String permission, String resource) {
         String key = Keys.grant(access, permission, resource);
         forgetDelegation(key);
-        return grants.remove(key) != null;
+        boolean removed = grants.remove(key) != null;
+        grantCache.remove(access);
+        return removed;
     }
 
     private void forgetDelegation(String grantKey) {

@@ -236,16 +236,8 @@ final class SecretHasher {
             md.update(inner);
             md.digest(u, 0, DIGEST);
             System.arraycopy(u, 0, t, 0, DIGEST);
-            for (int c = 1; c < iterations; c++) { // Uc = HMAC(secret, Uc-1); T = U1 ^ U2 ^ ... ^ Uc
-                md.update(innerPad);
-                md.update(u);
-                md.digest(inner, 0, DIGEST);
-                md.update(outerPad);
-                md.update(inner);
-                md.digest(u, 0, DIGEST);
-                for (int j = 0; j < DIGEST; j++) {
-                    t[j] ^= u[j];
-                }
+            for (int c = 1; c < iterations; c++) {
+                iterate(md, innerPad, outerPad, inner, u, t);
             }
             return t;
         } catch (DigestException e) {
@@ -256,6 +248,26 @@ final class SecretHasher {
             Arrays.fill(outerPad, (byte) 0);
             Arrays.fill(inner, (byte) 0);
             Arrays.fill(u, (byte) 0);
+        }
+    }
+
+    /**
+     * One PBKDF2 iteration: {@code u = HMAC(secret, u)}, {@code t ^= u}. A method of its own, so that the JIT
+     * compiles it by its call count, once for every check running at once, and the SHA-256 intrinsic is
+     * used from then on; a loop compiled only by on-stack replacement was thrown back to the interpreter
+     * at its first exit (a branch the profile had never seen), and every check started after that ran
+     * uncompiled SHA-256 until it was compiled again (seen in a reconnect storm's JFR deoptimizations).
+     */
+    private static void iterate(MessageDigest md, byte[] innerPad, byte[] outerPad, byte[] inner, byte[] u, byte[] t)
+            throws DigestException {
+        md.update(innerPad);
+        md.update(u);
+        md.digest(inner, 0, DIGEST);
+        md.update(outerPad);
+        md.update(inner);
+        md.digest(u, 0, DIGEST);
+        for (int j = 0; j < DIGEST; j++) {
+            t[j] ^= u[j];
         }
     }
 

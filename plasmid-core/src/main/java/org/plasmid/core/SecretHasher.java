@@ -196,9 +196,9 @@ final class SecretHasher {
     /**
      * PBKDF2-HMAC-SHA256 with one 32-byte block: the very bytes the JDK's {@code PBKDF2WithHmacSHA256}
      * derives (the secret as UTF-8), so credentials stored by either verify with the other. Written out
-     * because the JDK's allocates a digest array in every iteration (HMAC's inner hash): in a cold JVM
-     * nothing removes those, and 50 checks of chosen secrets in a reconnect storm allocated 190 MB, more
-     * than half of all the server allocated, and so caused half its young collections, each copying the
+     * because the JDK's allocates a digest array in every iteration (HMAC's inner hash), 4.8 MB per check
+     * of 100,000 iterations, warm or cold: 50 checks of chosen secrets in a reconnect storm were more than
+     * half of all the server allocated, and so caused many of its young collections, each copying the
      * state of every poll held so far. This one allocates nothing per iteration, and hashes exactly as
      * much (four SHA-256 blocks per iteration).
      *

@@ -227,14 +227,10 @@ final class SecretHasher {
         byte[] inner = new byte[DIGEST];
         byte[] u = new byte[DIGEST];
         byte[] t = new byte[DIGEST];
+        byte[] first = Arrays.copyOf(salt, salt.length + FIRST_BLOCK.length);
+        System.arraycopy(FIRST_BLOCK, 0, first, salt.length, FIRST_BLOCK.length);
         try {
-            md.update(innerPad); // U1 = HMAC(secret, salt || INT(1))
-            md.update(salt);
-            md.update(FIRST_BLOCK);
-            md.digest(inner, 0, DIGEST);
-            md.update(outerPad);
-            md.update(inner);
-            md.digest(u, 0, DIGEST);
+            hmac(md, innerPad, outerPad, first, inner, u); // U1 = HMAC(secret, salt || INT(1))
             System.arraycopy(u, 0, t, 0, DIGEST);
             for (int c = 1; c < iterations; c++) {
                 iterate(md, innerPad, outerPad, inner, u, t);
@@ -260,15 +256,21 @@ final class SecretHasher {
      */
     private static void iterate(MessageDigest md, byte[] innerPad, byte[] outerPad, byte[] inner, byte[] u, byte[] t)
             throws DigestException {
-        md.update(innerPad);
-        md.update(u);
-        md.digest(inner, 0, DIGEST);
-        md.update(outerPad);
-        md.update(inner);
-        md.digest(u, 0, DIGEST);
+        hmac(md, innerPad, outerPad, u, inner, u);
         for (int j = 0; j < DIGEST; j++) {
             t[j] ^= u[j];
         }
+    }
+
+    /** {@code out = HMAC(key, message)}, the key given as its two pads; {@code inner} is scratch space. */
+    private static void hmac(MessageDigest md, byte[] innerPad, byte[] outerPad, byte[] message, byte[] inner,
+            byte[] out) throws DigestException {
+        md.update(innerPad);
+        md.update(message);
+        md.digest(inner, 0, DIGEST);
+        md.update(outerPad);
+        md.update(inner);
+        md.digest(out, 0, DIGEST);
     }
 
     private static byte[] sha256(byte[] salt, String secret) {

@@ -6,11 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.plasmid.core.spi.Credential;
@@ -117,44 +112,10 @@ class CredentialCacheTest {
             for (int i = 0; i < 2_000; i++) { // enough tokens for the tree to have many nodes
                 index.putCredential(credential(String.format("t-%04d", i), 0));
             }
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            AtomicBoolean writing = new AtomicBoolean(true);
-            int[] written = {0};
-            CountDownLatch started = new CountDownLatch(3);
-            List<Thread> readers = new ArrayList<>();
-            for (int r = 0; r < 3; r++) {
-                Thread t = new Thread(() -> {
-                    started.countDown();
-                    while (writing.get()) {
-                        int floor;
-                        synchronized (written) {
-                            floor = written[0];
-                        }
-                        Credential c = index.credential("t-1000");
-                        int seen = (c.hash()[0] & 0xff) | (c.hash()[1] & 0xff) << 8;
-                        if (seen < floor) {
-                            failure.compareAndSet(null, new AssertionError("read version " + seen
-                                    + " after version " + floor + " was written"));
-                        }
-                    }
-                }, "reader-" + r);
-                t.start();
-                readers.add(t);
-            }
-            started.await();
-            for (int v = 1; v <= 3_000; v++) {
-                index.putCredential(credential("t-1000", v));
-                synchronized (written) {
-                    written[0] = v;
-                }
-            }
-            writing.set(false);
-            for (Thread t : readers) {
-                t.join();
-            }
-            if (failure.get() != null) {
-                throw new AssertionError(failure.get());
-            }
+            Races.readersNeverSeeOlderThanTheLastWrite(3_000, () -> {
+                Credential c = index.credential("t-1000");
+                return (c.hash()[0] & 0xff) | (c.hash()[1] & 0xff) << 8;
+            }, v -> index.putCredential(credential("t-1000", v)));
             assertEquals(credential("t-1000", 3_000), index.credential("t-1000"));
         } finally {
             index.close();

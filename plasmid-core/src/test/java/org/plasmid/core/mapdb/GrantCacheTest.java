@@ -8,9 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.plasmid.core.Grant;
@@ -98,46 +95,12 @@ class GrantCacheTest {
             for (int i = 0; i < 2_000; i++) { // enough grants for the tree to have many nodes
                 index.putGrant(new Grant(token(i), "ReadDatabase", i == 1_000 ? "v0" : "db", "Yes", null));
             }
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            AtomicBoolean writing = new AtomicBoolean(true);
-            int[] written = {0};
-            CountDownLatch started = new CountDownLatch(3);
-            List<Thread> readers = new ArrayList<>();
-            for (int r = 0; r < 3; r++) {
-                Thread t = new Thread(() -> {
-                    started.countDown();
-                    while (writing.get()) {
-                        int floor;
-                        synchronized (written) {
-                            floor = written[0];
-                        }
-                        // a write puts version v before it removes v - 1: never empty, the newest is the largest
-                        int seen = index.grants(token(1_000)).stream()
-                                .mapToInt(g -> Integer.parseInt(g.resource().substring(1))).max().orElse(-1);
-                        if (seen < floor) {
-                            failure.compareAndSet(null, new AssertionError("read version " + seen
-                                    + " after version " + floor + " was written"));
-                        }
-                    }
-                }, "reader-" + r);
-                t.start();
-                readers.add(t);
-            }
-            started.await();
-            for (int v = 1; v <= 3_000; v++) {
-                index.putGrant(new Grant(token(1_000), "ReadDatabase", "v" + v, "Yes", null));
-                index.removeGrant(token(1_000), "ReadDatabase", "v" + (v - 1));
-                synchronized (written) {
-                    written[0] = v;
-                }
-            }
-            writing.set(false);
-            for (Thread t : readers) {
-                t.join();
-            }
-            if (failure.get() != null) {
-                throw new AssertionError(failure.get());
-            }
+            // a write puts version v before it removes v - 1: never empty, the newest is the largest
+            Races.readersNeverSeeOlderThanTheLastWrite(3_000, () -> index.grants(token(1_000)).stream()
+                    .mapToInt(g -> Integer.parseInt(g.resource().substring(1))).max().orElse(-1), v -> {
+                        index.putGrant(new Grant(token(1_000), "ReadDatabase", "v" + v, "Yes", null));
+                        index.removeGrant(token(1_000), "ReadDatabase", "v" + (v - 1));
+                    });
             assertEquals(List.of(new Grant(token(1_000), "ReadDatabase", "v3000", "Yes", null)), index.grants(token(1_000)));
         } finally {
             index.close();

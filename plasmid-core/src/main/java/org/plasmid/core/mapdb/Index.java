@@ -114,12 +114,6 @@ final class Index implements AutoCloseable {
     }
 
     /**
-     * Reads the first {@link #CREDENTIALS_READ_AT_OPEN} credentials into memory. After a restart every
-     * device checks its token at once (the reconnect storm); one pass over the tree decodes each node once,
-     * where a lookup per token decodes a whole node of tokens for each (and, in a cold JVM, runs that
-     * decoding uncompiled).
-     */
-    /**
      * Reads the grants of the first {@link #CREDENTIALS_READ_AT_OPEN} tokens (in key order) into memory, in
      * one pass over the tree, for the same reason as {@link #rememberStoredCredentials}: every device's
      * first request after a restart looks up its token's grants.
@@ -147,6 +141,12 @@ final class Index implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the first {@link #CREDENTIALS_READ_AT_OPEN} credentials into memory. After a restart every
+     * device checks its token at once (the reconnect storm); one pass over the tree decodes each node once,
+     * where a lookup per token decodes a whole node of tokens for each (and, in a cold JVM, runs that
+     * decoding uncompiled).
+     */
     private void rememberStoredCredentials() {
         int n = 0;
         for (Map.Entry<String, byte[]> e : credentials.entrySet()) {
@@ -587,7 +587,7 @@ final class Index implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        makeRoomForACredential();
+        makeRoom(credentialCache);
         return credentialCache.computeIfAbsent(access, this::readCredential);
     }
 
@@ -616,13 +616,14 @@ final class Index implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         credentials.put(c.access(), bytes.toByteArray());
-        makeRoomForACredential();
+        makeRoom(credentialCache);
         credentialCache.put(c.access(), c);
     }
 
-    private void makeRoomForACredential() {
-        if (credentialCache.size() >= CREDENTIAL_CACHE_SIZE) {
-            credentialCache.clear();
+    /** Empties a cache of the index that is full: it only ever loses entries so. */
+    private static void makeRoom(ConcurrentHashMap<String, ?> cache) {
+        if (cache.size() >= CREDENTIAL_CACHE_SIZE) {
+            cache.clear();
         }
     }
 
@@ -653,9 +654,7 @@ final class Index implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        if (grantCache.size() >= CREDENTIAL_CACHE_SIZE) {
-            grantCache.clear();
-        }
+        makeRoom(grantCache);
         return grantCache.computeIfAbsent(access, this::readGrants);
     }
 

@@ -189,6 +189,23 @@ final class Workloads {
         // this JVM's CPU (the writers, and the embedded server when there is one): steadier than objects/s
         // when other processes share the cores
         m.put("shared_db_cpu_ms_per_1000_objects", (processCpuNanos() - cpuBefore) / 1e6 / (objects / 1000.0));
+        // W4b's ceiling: the same pushes into a database of their own from one writer, which never conflicts.
+        // Each accepted push must be durable before the next can be based on it, so writers racing for one
+        // database can at best approach this; the ratio says how close they come.
+        double oneWriter;
+        try (Target one = target.another()) {
+            long start = System.nanoTime();
+            long rev = one.revision("w4b-one");
+            for (int client = 0; client < sizes.w4Clients(); client++) {
+                for (int p = 0; p < sizes.w4PerClient() / sizes.w4PerPush(); p++) {
+                    DataGen.Batch b = batch(client, p);
+                    rev = checked(one.push("w4b-one", rev, b.keys(), b.values()));
+                }
+            }
+            oneWriter = objects / ((System.nanoTime() - start) / 1e9);
+        }
+        m.put("shared_db_one_writer_objects_per_s", oneWriter);
+        m.put("shared_db_to_one_writer", objects / sharedSeconds / oneWriter);
         return m;
     }
 

@@ -54,6 +54,8 @@ class BenchSmokeTest {
         assertTrue(r.get("W4").get("shared_db_cpu_ms_per_1000_objects").asDouble() > 0);
         assertEquals(0, r.get("W4").get("shared_db_pulls").asInt(),
                 "W4b's writers catch up from the missed changes a refusal carries, never by pulling");
+        assertTrue(r.get("W4").get("shared_db_one_writer_objects_per_s").asDouble() > 0);
+        assertTrue(r.get("W4").get("shared_db_to_one_writer").asDouble() > 0);
         assertTrue(r.get("W5").get("disk_fsync_appends_per_s").asDouble() > 0);
         assertEquals(Workloads.Sizes.QUICK.w6Objects(), r.get("W6").get("objects").asInt());
     }

@@ -119,11 +119,17 @@ final class Index implements AutoCloseable {
      * first request after a restart looks up its token's grants.
      */
     private void rememberStoredGrants() {
-        Map<String, String> delegators = new java.util.HashMap<>(grantDelegators);
+        // both trees are sorted by grant key: walk the delegators alongside, never more than the grants read
+        java.util.Iterator<Map.Entry<String, String>> delegators = grantDelegators.entrySet().iterator();
+        Map.Entry<String, String> delegator = delegators.hasNext() ? delegators.next() : null;
         String access = null;
         List<Grant> held = new ArrayList<>();
         for (Map.Entry<String, String> e : grants.entrySet()) {
-            Grant g = grant(e.getKey(), e.getValue(), delegators.get(e.getKey()));
+            while (delegator != null && delegator.getKey().compareTo(e.getKey()) < 0) {
+                delegator = delegators.hasNext() ? delegators.next() : null;
+            }
+            boolean delegated = delegator != null && delegator.getKey().equals(e.getKey());
+            Grant g = grant(e.getKey(), e.getValue(), delegated ? delegator.getValue() : null);
             if (!g.access().equals(access)) {
                 if (access != null) {
                     grantCache.put(access, List.copyOf(held));

@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * <p>Once a write or sync fails the journal refuses all further writes (the failed record may or may
  * not be on disk, and the next record must not follow a torn one): the hub must be reopened, which
  * recovers whatever is durable.
+ *
+ * <p>The segment being written is filled with zeros {@link #PREALLOCATION} bytes ahead of the records, so
+ * that a record's fsync writes into blocks the file already has: the file system then has no metadata to
+ * commit with it (the new size, the new blocks), which made each fsync about a third faster on ext4
+ * (a push's latency, and the rate of one writer, follow it). A segment's zeros are cut off when it is
+ * rolled or the journal closes; after a crash they are an empty tail that opening cuts off without a
+ * warning, and that {@link #check} does not count as torn.
  */
 final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -42,6 +49,9 @@ final class Journal implements AutoCloseable {
     static final int HEADER = 8;
     static final int MAX_RECORD = 256 << 20;
     static final long SEGMENT_SIZE = 64L << 20;
+    /** How far ahead of the records the segment being written is filled with zeros. */
+    static final int PREALLOCATION = 1 << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
 
     /** Receives records during replay. */
     interface RecordHandler {
@@ -61,6 +71,8 @@ final class Journal implements AutoCloseable {
     private Thread syncer;
     private FileChannel current;
     private long currentBase;
+    /** The position where the current segment's file ends: zeros from {@link #written} to here. */
+    private long allocated;
     private volatile long written;
     /** The position of the first record kept: 0 until compaction deleted the segments before a checkpoint. */
     private volatile long start;
@@ -132,8 +144,13 @@ final class Journal implements AutoCloseable {
                     throw new IOException("journal segment " + segment(base) + " is damaged at position "
                             + validEnd + " and is not the last segment: refusing to drop what follows");
                 }
-                LOG.warn("journal {}: cutting off {} bytes of torn or corrupt tail at position {}",
-                        segment(base), fileEnd - validEnd, validEnd);
+                if (zeros(segment(base), validEnd - base)) {
+                    LOG.debug("journal {}: cutting off {} bytes of zeros filled ahead of the records",
+                            segment(base), fileEnd - validEnd);
+                } else {
+                    LOG.warn("journal {}: cutting off {} bytes of torn or corrupt tail at position {}",
+                            segment(base), fileEnd - validEnd, validEnd);
+                }
                 try (FileChannel ch = FileChannel.open(segment(base), StandardOpenOption.WRITE)) {
                     ch.truncate(validEnd - base);
                     ch.force(true);
@@ -145,7 +162,28 @@ final class Journal implements AutoCloseable {
         current = FileChannel.open(segment(lastBase), StandardOpenOption.WRITE, StandardOpenOption.READ);
         current.position(current.size());
         currentBase = lastBase;
-        written = durable = lastBase + current.size();
+        written = durable = allocated = lastBase + current.size();
+    }
+
+    /** @return whether the file holds only zero bytes from {@code offset} to its end */
+    private static boolean zeros(Path file, long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(64 << 10);
+            long pos = offset;
+            while (true) {
+                buf.clear();
+                int n = ch.read(buf, pos);
+                if (n < 0) {
+                    return true;
+                }
+                for (int i = 0; i < n; i++) {
+                    if (buf.get(i) != 0) {
+                        return false;
+                    }
+                }
+                pos += n;
+            }
+        }
     }
 
     /**
@@ -252,6 +290,9 @@ final class Journal implements AutoCloseable {
                             + " is damaged at position " + validEnd + " (a bad checksum or length), "
                             + (fileEnd - validEnd) + " bytes before its end, and segments follow it");
                 }
+                if (zeros(file, validEnd - base)) { // filled ahead of the records: nothing was written there
+                    return new Check(bases.get(0), validEnd, i + 1, records[0], 0, null);
+                }
                 long following = j.bytesAfterBadRecord(file, validEnd - base);
                 if (following > 0) {
                     return new Check(bases.get(0), validEnd, i + 1, records[0], 0, "segment " + file.getFileName()
@@ -268,6 +309,7 @@ final class Journal implements AutoCloseable {
     /**
      * How many bytes follow the record at {@code offset} of a segment whose checksum failed: more than 0
      * means the record is whole (its length fits) and something follows it — damage, not a torn write.
+     * Zeros filled ahead of the records do not count: a record torn into them is followed by nothing else.
      */
     private long bytesAfterBadRecord(Path file, long offset) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -279,7 +321,8 @@ final class Journal implements AutoCloseable {
             if (length <= 0 || length > MAX_RECORD) {
                 return 0;
             }
-            return Math.max(0, ch.size() - (offset + 8 + length));
+            long after = offset + 8 + length;
+            return after < ch.size() && !zeros(file, after) ? ch.size() - after : 0;
         }
     }
 
@@ -317,10 +360,12 @@ final class Journal implements AutoCloseable {
                 if (written - currentBase + buf.remaining() > segmentSize && written - currentBase > HEADER) {
                     roll();
                 }
+                preallocate(written + buf.remaining());
                 while (buf.hasRemaining()) {
                     current.write(buf);
                 }
                 written += 8 + payload.length;
+                allocated = Math.max(allocated, written);
                 recordsWritten++;
                 return written;
             } catch (IOException | RuntimeException e) {
@@ -421,10 +466,35 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Switches to a new segment; the old one is made durable first. Holds writeLock. */
+    /**
+     * Makes sure the current segment's file reaches past {@code end}, filling it with zeros up to
+     * {@link #PREALLOCATION} bytes further (never past the segment's size). Holds writeLock.
+     */
+    private void preallocate(long end) throws IOException {
+        if (end <= allocated) {
+            return;
+        }
+        long to = Math.min(currentBase + segmentSize, end + PREALLOCATION);
+        while (allocated < to) {
+            ByteBuffer z = ZEROS.duplicate();
+            z.limit((int) Math.min(z.capacity(), to - allocated));
+            allocated += current.write(z, allocated - currentBase);
+        }
+    }
+
+    /** Cuts the zeros filled ahead of the records off the current segment. Holds writeLock and syncLock. */
+    private void trimPreallocation() throws IOException {
+        if (allocated > written) {
+            current.truncate(written - currentBase);
+            allocated = written;
+        }
+    }
+
+    /** Switches to a new segment; the old one is trimmed and made durable first. Holds writeLock. */
     private void roll() throws IOException {
         synchronized (syncLock) {
-            current.force(false);
+            trimPreallocation();
+            current.force(true);
             durable = written;
             current.close();
             startSegment(written);
@@ -440,7 +510,7 @@ final class Journal implements AutoCloseable {
         syncDirectory(dir);
         current = ch;
         currentBase = base;
-        written = base + HEADER;
+        written = allocated = base + HEADER;
     }
 
     private void checkUsable() {
@@ -555,7 +625,8 @@ final class Journal implements AutoCloseable {
                 }
                 closed = true;
                 if (current != null && failure == null) {
-                    current.force(false);
+                    trimPreallocation();
+                    current.force(true);
                     durable = written;
                 }
                 if (current != null) {

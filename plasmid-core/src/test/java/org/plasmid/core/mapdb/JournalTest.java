@@ -59,6 +59,130 @@ class JournalTest {
     }
 
     @Test
+    void rolledSegments_endExactlyWhereTheNextBegins_withoutTheZerosFilledAhead() throws IOException {
+        write(200, 512);
+        List<Path> segs = segments();
+        for (int i = 0; i + 1 < segs.size(); i++) {
+            assertEquals(base(segs.get(i + 1)), base(segs.get(i)) + Files.size(segs.get(i)), segs.get(i).toString());
+        }
+    }
+
+    @Test
+    void theSegmentBeingWritten_isFilledWithZerosAhead_andTrimmedToItsRecordsOnClose() throws IOException {
+        Path seg;
+        long end;
+        try (Journal j = Journal.open(dir)) {
+            for (int i = 0; i < 10; i++) {
+                j.sync(j.append(record(i)));
+            }
+            end = j.end();
+            seg = segments().get(0);
+            assertTrue(Files.size(seg) > Journal.PREALLOCATION, "filled ahead: " + Files.size(seg));
+            assertTrue(Files.size(seg) <= end + Journal.PREALLOCATION, "no further: " + Files.size(seg));
+            assertTrue(onlyZerosFrom(seg, end), "zeros after the records");
+            Journal.Check live = Journal.check(dir, null);
+            assertEquals(end, live.end());
+            assertEquals(0, live.tornTail(), "zeros filled ahead are not a torn write");
+            assertEquals(null, live.damage());
+        }
+        assertEquals(end, Files.size(seg));
+    }
+
+    @Test
+    void aRecordLargerThanASegment_isWrittenWhole_andTheSegmentEndsWithIt() throws IOException {
+        byte[] big = new byte[3000];
+        java.util.Arrays.fill(big, (byte) 7);
+        try (Journal j = Journal.open(dir, 512)) {
+            j.sync(j.append(record(0)));
+            j.sync(j.append(big));
+            j.sync(j.append(record(1)));
+        }
+        List<Path> segs = segments();
+        assertEquals(3, segs.size());
+        assertEquals(Journal.HEADER + 8 + big.length, Files.size(segs.get(1)));
+        List<String> got = replay(512);
+        assertEquals(3, got.size());
+        assertEquals(new String(big, StandardCharsets.UTF_8), got.get(1));
+    }
+
+    @Test
+    void afterACrash_theZerosFilledAhead_areCutOffWithoutAWarning_andWritingGoesOn() throws IOException {
+        Path crashed = dir.resolve("crashed");
+        Files.createDirectories(crashed);
+        long end;
+        try (Journal j = Journal.open(dir)) {
+            for (int i = 0; i < 5; i++) {
+                j.sync(j.append(record(i)));
+            }
+            end = j.end();
+            for (Path seg : segments()) { // what the disk holds if the process dies now
+                Files.copy(seg, crashed.resolve(seg.getFileName()));
+            }
+        }
+        Path seg = crashed.resolve(segments().get(0).getFileName());
+        assertTrue(Files.size(seg) > end, "the copy holds the zeros");
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(log, true, StandardCharsets.UTF_8));
+        try (Journal j = Journal.open(crashed)) {
+            assertEquals(end, j.end());
+            j.sync(j.append(record(5)));
+        } finally {
+            System.setErr(err);
+        }
+        assertTrue(!log.toString(StandardCharsets.UTF_8).contains("torn"), log.toString(StandardCharsets.UTF_8));
+        List<String> got = new ArrayList<>();
+        try (Journal j = Journal.open(crashed)) {
+            j.replay(0, (e, payload) -> got.add(StandardCharsets.UTF_8.decode(payload).toString()));
+        }
+        assertEquals(6, got.size());
+        assertEquals(new String(record(5), StandardCharsets.UTF_8), got.get(5));
+    }
+
+    @Test
+    void aTornRecordAmongTheZerosFilledAhead_isReportedAndCutOffAsTorn() throws IOException {
+        Path crashed = dir.resolve("crashed");
+        Files.createDirectories(crashed);
+        long end;
+        try (Journal j = Journal.open(dir)) {
+            for (int i = 0; i < 5; i++) {
+                j.sync(j.append(record(i)));
+            }
+            end = j.end();
+            for (Path seg : segments()) {
+                Files.copy(seg, crashed.resolve(seg.getFileName()));
+            }
+        }
+        Path seg = crashed.resolve(segments().get(0).getFileName());
+        try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
+            f.seek(end);
+            f.writeInt(40); // a record's header whose payload never reached the disk
+            f.writeInt(12345);
+        }
+        Journal.Check check = Journal.check(crashed, null);
+        assertEquals(end, check.end());
+        assertEquals(Files.size(seg) - end, check.tornTail());
+        try (Journal j = Journal.open(crashed)) {
+            assertEquals(end, j.end());
+        }
+        assertEquals(end, Files.size(seg));
+    }
+
+    private static long base(Path segment) {
+        return Long.parseLong(segment.getFileName().toString().substring(0, 20));
+    }
+
+    private static boolean onlyZerosFrom(Path file, long offset) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        for (long i = offset; i < all.length; i++) {
+            if (all[(int) i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
     void appending_continuesAfterAReopen() throws IOException {
         write(3, 1 << 20);
         try (Journal j = Journal.open(dir)) {

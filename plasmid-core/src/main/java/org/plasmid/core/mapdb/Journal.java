@@ -73,6 +73,7 @@ final class Journal implements AutoCloseable {
     private long currentBase;
     /** The position where the current segment's file ends: zeros from {@link #written} to here. */
     private long allocated;
+    private volatile boolean zeroFillFails;
     private volatile long written;
     /** The position of the first record kept: 0 until compaction deleted the segments before a checkpoint. */
     private volatile long start;
@@ -470,19 +471,38 @@ final class Journal implements AutoCloseable {
      * Makes sure the current segment's file reaches past {@code end}, filling it with zeros up to
      * {@link #PREALLOCATION} bytes further (never past the segment's size). Holds writeLock.
      */
-    private void preallocate(long end) throws IOException {
+    private void preallocate(long end) {
         if (end <= allocated) {
             return;
         }
         long to = Math.min(currentBase + segmentSize, end + PREALLOCATION);
-        while (allocated < to) {
-            ByteBuffer z = ZEROS.duplicate();
-            z.limit((int) Math.min(z.capacity(), to - allocated));
-            allocated += current.write(z, allocated - currentBase);
+        try {
+            if (zeroFillFails) {
+                throw new IOException("No space left on device (simulated)");
+            }
+            while (allocated < to) {
+                ByteBuffer z = ZEROS.duplicate();
+                z.limit((int) Math.min(z.capacity(), to - allocated));
+                allocated += current.write(z, allocated - currentBase);
+            }
+        } catch (IOException e) {
+            // Only a speed-up: a disk too full for the zeros may still hold the record. Not again in this
+            // segment; what was filled is cut off with the rest when the segment rolls or the journal closes.
+            allocated = Long.MAX_VALUE;
+            LOG.warn("journal {}: cannot fill the segment with zeros ahead of the records ({}); writing on"
+                    + " without (slower fsyncs) until the next segment", dir, e.toString());
         }
     }
 
-    /** Cuts the zeros filled ahead of the records off the current segment. Holds writeLock and syncLock. */
+    /** Test hook: filling zeros ahead fails from now on, as on a full disk. */
+    void failZeroFillForTest() {
+        zeroFillFails = true;
+    }
+
+    /**
+     * Cuts the zeros filled ahead of the records off the current segment (all that follows the records,
+     * also after filling failed part-way). Holds writeLock and syncLock.
+     */
     private void trimPreallocation() throws IOException {
         if (allocated > written) {
             current.truncate(written - currentBase);
@@ -544,7 +564,7 @@ final class Journal implements AutoCloseable {
         return start;
     }
 
-    /** @return the size of the journal kept, in bytes (all its segment files) */
+    /** @return the size of the journal kept, in bytes (all its segment files, zeros filled ahead included) */
     long size() throws IOException {
         long total = 0;
         for (long base : segmentBases()) {

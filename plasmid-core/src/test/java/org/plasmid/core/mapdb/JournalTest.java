@@ -168,6 +168,25 @@ class JournalTest {
         assertEquals(end, Files.size(seg));
     }
 
+    @Test
+    void aDiskTooFullForTheZeros_stillTakesEveryRecord_andTheSegmentsEndWithTheirRecords() throws IOException {
+        try (Journal j = Journal.open(dir, 512)) {
+            j.sync(j.append(record(0)));
+            j.failZeroFillForTest();
+            for (int i = 1; i < 100; i++) {
+                j.sync(j.append(record(i)));
+            }
+        }
+        List<Path> segs = segments();
+        assertTrue(segs.size() > 3, "rolled");
+        for (int i = 0; i + 1 < segs.size(); i++) {
+            assertEquals(base(segs.get(i + 1)), base(segs.get(i)) + Files.size(segs.get(i)), segs.get(i).toString());
+        }
+        List<String> got = replay(512);
+        assertEquals(100, got.size());
+        assertEquals(new String(record(99), StandardCharsets.UTF_8), got.get(99));
+    }
+
     private static long base(Path segment) {
         return Long.parseLong(segment.getFileName().toString().substring(0, 20));
     }

@@ -108,17 +108,7 @@ class JournalTest {
     @Test
     void afterACrash_theZerosFilledAhead_areCutOffWithoutAWarning_andWritingGoesOn() throws IOException {
         Path crashed = dir.resolve("crashed");
-        Files.createDirectories(crashed);
-        long end;
-        try (Journal j = Journal.open(dir)) {
-            for (int i = 0; i < 5; i++) {
-                j.sync(j.append(record(i)));
-            }
-            end = j.end();
-            for (Path seg : segments()) { // what the disk holds if the process dies now
-                Files.copy(seg, crashed.resolve(seg.getFileName()));
-            }
-        }
+        long end = fiveRecordsAsACrashLeavesThem(crashed);
         Path seg = crashed.resolve(segments().get(0).getFileName());
         assertTrue(Files.size(seg) > end, "the copy holds the zeros");
         java.io.PrintStream err = System.err;
@@ -142,17 +132,7 @@ class JournalTest {
     @Test
     void aTornRecordAmongTheZerosFilledAhead_isReportedAndCutOffAsTorn() throws IOException {
         Path crashed = dir.resolve("crashed");
-        Files.createDirectories(crashed);
-        long end;
-        try (Journal j = Journal.open(dir)) {
-            for (int i = 0; i < 5; i++) {
-                j.sync(j.append(record(i)));
-            }
-            end = j.end();
-            for (Path seg : segments()) {
-                Files.copy(seg, crashed.resolve(seg.getFileName()));
-            }
-        }
+        long end = fiveRecordsAsACrashLeavesThem(crashed);
         Path seg = crashed.resolve(segments().get(0).getFileName());
         try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
             f.seek(end);
@@ -185,6 +165,25 @@ class JournalTest {
         List<String> got = replay(512);
         assertEquals(100, got.size());
         assertEquals(new String(record(99), StandardCharsets.UTF_8), got.get(99));
+    }
+
+    /**
+     * Writes five durable records and copies the journal, while it is still open, to {@code crashed}: what
+     * the disk holds if the process dies then.
+     *
+     * @return the position after the records
+     */
+    private long fiveRecordsAsACrashLeavesThem(Path crashed) throws IOException {
+        Files.createDirectories(crashed);
+        try (Journal j = Journal.open(dir)) {
+            for (int i = 0; i < 5; i++) {
+                j.sync(j.append(record(i)));
+            }
+            for (Path seg : segments()) {
+                Files.copy(seg, crashed.resolve(seg.getFileName()));
+            }
+            return j.end();
+        }
     }
 
     private static long base(Path segment) {

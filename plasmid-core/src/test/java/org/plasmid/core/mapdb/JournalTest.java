@@ -89,6 +89,20 @@ class JournalTest {
     }
 
     @Test
+    void theZerosFilledAhead_reachTheSegmentsSize_andNoFurther() throws IOException {
+        try (Journal j = Journal.open(dir, 512)) {
+            for (int i = 0; i < 50; i++) {
+                j.sync(j.append(record(i)));
+            }
+            List<Path> segs = segments();
+            assertTrue(segs.size() > 2, "rolled");
+            Path last = segs.get(segs.size() - 1);
+            assertEquals(512, Files.size(last));
+            assertTrue(onlyZerosFrom(last, j.end() - base(last)), "zeros after the records");
+        }
+    }
+
+    @Test
     void aRecordLargerThanASegment_isWrittenWhole_andTheSegmentEndsWithIt() throws IOException {
         byte[] big = new byte[3000];
         java.util.Arrays.fill(big, (byte) 7);

@@ -62,74 +62,68 @@ final class ByteArraySerializer implements GroupSerializer<byte[]> {
             return Arrays.compareUnsigned(data, offsets[i], offsets[i] + lengths[i], key, 0, key.length);
         }
 
+        /** Where array {@code i}'s packed length begins: right after array {@code i - 1} (or {@link #end}). */
+        private int start(int i) {
+            return i == 0 ? 0 : offsets[i - 1] + lengths[i - 1];
+        }
+
         /**
          * A new packing of this one's arrays {@code [from, cut)}, then {@code inserted} (unless null),
-         * then arrays {@code [resume, to)}: what an insert, an update, a deletion or a split makes.
+         * then arrays {@code [resume, to)}: what an insert, an update, a deletion or a split makes. Each
+         * stretch of arrays kept is already packed as it must be written, so it is copied whole.
          */
         Packed build(int from, int cut, byte[] inserted, int resume, int to) {
             int count = (cut - from) + (inserted == null ? 0 : 1) + (to - resume);
-            int total = inserted == null ? 0 : inserted.length + 5;
-            for (int i = from; i < cut; i++) {
-                total += lengths[i] + 5;
-            }
-            for (int i = resume; i < to; i++) {
-                total += lengths[i] + 5;
-            }
-            // sized up front (a packed length takes at most 5 bytes), as DataOutput2 sizes its buffers:
-            // a power of two, with the mask its constructor computes
-            int size = 128;
-            while (size < total) {
-                size <<= 1;
-            }
-            DataOutput2 out = new DataOutput2();
-            out.buf = new byte[size];
-            out.sizeMask = -1 - (size - 1);
+            int first = start(from);
+            int firstLength = start(cut) - first;
+            int second = start(resume);
+            int secondLength = start(to) - second;
+            int insertedLength = inserted == null ? 0 : packedSize(inserted.length) + inserted.length;
+            byte[] packed = new byte[firstLength + insertedLength + secondLength];
             int[] o = new int[count];
             int[] l = new int[count];
-            int k = 0;
-            for (int i = from; i < cut; i++) {
-                k = append(out, o, l, k, data, offsets[i], lengths[i]);
-            }
+            System.arraycopy(data, first, packed, 0, firstLength);
+            int k = shifted(from, cut, -first, o, l, 0);
+            int at = firstLength;
             if (inserted != null) {
-                k = append(out, o, l, k, inserted, 0, inserted.length);
+                at = packInt(packed, at, inserted.length);
+                o[k] = at;
+                l[k++] = inserted.length;
+                System.arraycopy(inserted, 0, packed, at, inserted.length);
+                at += inserted.length;
             }
-            for (int i = resume; i < to; i++) {
-                k = append(out, o, l, k, data, offsets[i], lengths[i]);
-            }
-            return new Packed(out.buf, out.pos, o, l);
+            System.arraycopy(data, second, packed, at, secondLength);
+            shifted(resume, to, at - second, o, l, k);
+            return new Packed(packed, packed.length, o, l);
         }
 
-        private static int append(DataOutput2 out, int[] offsets, int[] lengths, int k, byte[] from, int offset,
-                int length) {
-            try {
-                out.packInt(length);
-                offsets[k] = out.pos;
-                lengths[k] = length;
-                out.write(from, offset, length);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e); // into memory: never
+        /** Copies arrays {@code [from, to)}'s places, moved by {@code shift}, to {@code o} and {@code l} at {@code k}. */
+        private int shifted(int from, int to, int shift, int[] o, int[] l, int k) {
+            for (int i = from; i < to; i++) {
+                o[k] = offsets[i] + shift;
+                l[k++] = lengths[i];
             }
-            return k + 1;
+            return k;
         }
 
         /** Packs the arrays, in order. */
         static Packed of(byte[][] arrays) {
             int total = 0;
             for (byte[] a : arrays) {
-                total += a.length;
+                total += packedSize(a.length) + a.length;
             }
-            byte[] data = new byte[total];
+            byte[] packed = new byte[total];
             int[] offsets = new int[arrays.length];
             int[] lengths = new int[arrays.length];
             int at = 0;
             for (int i = 0; i < arrays.length; i++) {
-                System.arraycopy(arrays[i], 0, data, at, arrays[i].length);
+                at = packInt(packed, at, arrays[i].length);
                 offsets[i] = at;
                 lengths[i] = arrays[i].length;
+                System.arraycopy(arrays[i], 0, packed, at, arrays[i].length);
                 at += arrays[i].length;
             }
-            // the bare concatenation is only build's source: it lacks the packed lengths a Packed holds
-            return new Packed(data, at, offsets, lengths).build(0, arrays.length, null, arrays.length, arrays.length);
+            return new Packed(packed, at, offsets, lengths);
         }
 
         byte[][] unpack() {
@@ -139,6 +133,30 @@ final class ByteArraySerializer implements GroupSerializer<byte[]> {
             }
             return arrays;
         }
+    }
+
+    /** How many bytes MapDB's {@link DataOutput2#packInt(int)} writes for {@code value} (0 or more). */
+    static int packedSize(int value) {
+        return (value & ~0x7F) == 0 ? 1 : (31 - Integer.numberOfLeadingZeros(value)) / 7 + 1;
+    }
+
+    /**
+     * Writes {@code value} at {@code at} as MapDB's {@link DataOutput2#packInt(int)} does: seven bits a
+     * byte, most significant first, the last byte marked by its high bit.
+     *
+     * @return the position after it
+     */
+    static int packInt(byte[] buf, int at, int value) {
+        if ((value & ~0x7F) != 0) {
+            int shift = 31 - Integer.numberOfLeadingZeros(value);
+            shift -= shift % 7;
+            while (shift != 0) {
+                buf[at++] = (byte) ((value >>> shift) & 0x7F);
+                shift -= 7;
+            }
+        }
+        buf[at++] = (byte) ((value & 0x7F) | 0x80);
+        return at;
     }
 
     private static Packed packed(Object arrays) {

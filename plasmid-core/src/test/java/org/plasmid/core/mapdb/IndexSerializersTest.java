@@ -93,46 +93,88 @@ class IndexSerializersTest {
 
     @Test
     void everyNodeOperation_givesWhatMapDbsOwnSerializerGives() throws IOException {
-        SerializerByteArray theirs = (SerializerByteArray) Serializer.BYTE_ARRAY;
-        ByteArraySerializer mine = ByteArraySerializer.INSTANCE;
         Random random = new Random(21);
         for (int round = 0; round < 400; round++) {
             java.util.TreeSet<byte[]> distinct = new java.util.TreeSet<>(Serializer.BYTE_ARRAY);
             distinct.addAll(java.util.Arrays.asList(arrays(random.nextInt(40), random.nextLong())));
-            byte[][] sorted = distinct.toArray(new byte[0][]);
-            Object t = theirs.valueArrayFromArray(sorted);
-            DataOutput2 out = new DataOutput2();
-            theirs.valueArraySerialize(out, t);
-            // read from a mapped buffer (arrays with gaps between them) and made from arrays
-            Object read = mine.valueArrayDeserialize(mapped(out.copyBytes(), random.nextInt(9)), -1);
-            Object made = mine.valueArrayFromArray(sorted);
-            for (Object m : List.of(read, made)) {
-                assertSameNode(t, m);
-                byte[][] probes = arrays(20, random.nextLong());
-                for (byte[] probe : java.util.stream.Stream.concat(java.util.Arrays.stream(sorted),
-                        java.util.Arrays.stream(probes)).toList()) {
-                    assertEquals(theirs.valueArraySearch(t, probe), mine.valueArraySearch(m, probe));
-                    assertEquals(theirs.valueArraySearch(t, probe, Serializer.BYTE_ARRAY),
-                            mine.valueArraySearch(m, probe, mine));
-                    assertEquals(theirs.valueArraySearch(t, probe, Serializer.BYTE_ARRAY),
-                            mine.valueArraySearch(m, probe, Serializer.BYTE_ARRAY));
-                }
-                int n = sorted.length;
-                byte[] value = arrays(1, random.nextLong())[0];
-                int pos = random.nextInt(n + 1);
-                assertSameNode(theirs.valueArrayPut(t, pos, value), mine.valueArrayPut(m, pos, value));
-                if (n > 0) {
-                    int at = random.nextInt(n);
-                    assertSameNode(theirs.valueArrayUpdateVal(t, at, value), mine.valueArrayUpdateVal(m, at, value));
-                    int oneBased = 1 + random.nextInt(n);
-                    assertSameNode(theirs.valueArrayDeleteValue(t, oneBased), mine.valueArrayDeleteValue(m, oneBased));
-                    int from = random.nextInt(n);
-                    int to = from + random.nextInt(n - from + 1);
-                    assertSameNode(theirs.valueArrayCopyOfRange(t, from, to), mine.valueArrayCopyOfRange(m, from, to));
-                }
-            }
-            assertSameNode(theirs.valueArrayEmpty(), mine.valueArrayEmpty());
+            nodeOperationsGiveWhatMapDbsGive(distinct.toArray(new byte[0][]), random);
         }
+    }
+
+    /**
+     * Arrays long enough for packed lengths of three bytes (16 KiB and more): a node's stretches of arrays
+     * are copied whole with their packed lengths, which must stay where MapDB's reader looks for them.
+     */
+    @Test
+    void everyNodeOperation_onArraysOfManyKilobytes_givesWhatMapDbsOwnSerializerGives() throws IOException {
+        Random random = new Random(22);
+        for (int round = 0; round < 20; round++) {
+            java.util.TreeSet<byte[]> distinct = new java.util.TreeSet<>(Serializer.BYTE_ARRAY);
+            for (int i = random.nextInt(6); i > 0; i--) {
+                byte[] a = new byte[random.nextBoolean() ? 16_380 + random.nextInt(10) : random.nextInt(40_000)];
+                random.nextBytes(a);
+                distinct.add(a);
+            }
+            distinct.addAll(java.util.Arrays.asList(arrays(random.nextInt(5), random.nextLong())));
+            nodeOperationsGiveWhatMapDbsGive(distinct.toArray(new byte[0][]), random);
+        }
+    }
+
+    @Test
+    void packedLengths_areTheBytesMapDbPacks_atEverySize() throws IOException {
+        Random random = new Random(23);
+        java.util.List<Integer> values = new java.util.ArrayList<>(List.of(0, 1, 127, 128, 16_383, 16_384,
+                2_097_151, 2_097_152, 268_435_455, 268_435_456, Integer.MAX_VALUE));
+        for (int i = 0; i < 1000; i++) {
+            values.add(random.nextInt() >>> random.nextInt(32));
+        }
+        for (int value : values) {
+            DataOutput2 out = new DataOutput2();
+            out.packInt(value);
+            byte[] ours = new byte[7];
+            int end = ByteArraySerializer.packInt(ours, 2, value);
+            assertArrayEquals(out.copyBytes(), java.util.Arrays.copyOfRange(ours, 2, end), "value " + value);
+            assertEquals(end - 2, ByteArraySerializer.packedSize(value), "value " + value);
+        }
+    }
+
+    private static void nodeOperationsGiveWhatMapDbsGive(byte[][] sorted, Random random) throws IOException {
+        SerializerByteArray theirs = (SerializerByteArray) Serializer.BYTE_ARRAY;
+        ByteArraySerializer mine = ByteArraySerializer.INSTANCE;
+        Object t = theirs.valueArrayFromArray(sorted);
+        DataOutput2 out = new DataOutput2();
+        theirs.valueArraySerialize(out, t);
+        // read from a mapped buffer (arrays with gaps between them) and made from arrays
+        Object read = mine.valueArrayDeserialize(mapped(out.copyBytes(), random.nextInt(9)), -1);
+        Object made = mine.valueArrayFromArray(sorted);
+        for (Object m : List.of(read, made)) {
+            assertSameNode(t, m);
+            byte[][] probes = arrays(20, random.nextLong());
+            for (byte[] probe : java.util.stream.Stream.concat(java.util.Arrays.stream(sorted),
+                    java.util.Arrays.stream(probes)).toList()) {
+                assertEquals(theirs.valueArraySearch(t, probe), mine.valueArraySearch(m, probe));
+                assertEquals(theirs.valueArraySearch(t, probe, Serializer.BYTE_ARRAY),
+                        mine.valueArraySearch(m, probe, mine));
+                assertEquals(theirs.valueArraySearch(t, probe, Serializer.BYTE_ARRAY),
+                        mine.valueArraySearch(m, probe, Serializer.BYTE_ARRAY));
+            }
+            int n = sorted.length;
+            // sometimes one of the node's own arrays again (of many kilobytes, in the test of those)
+            byte[] value = random.nextInt(4) == 0 && n > 0 ? sorted[random.nextInt(n)].clone()
+                    : arrays(1, random.nextLong())[0];
+            int pos = random.nextInt(n + 1);
+            assertSameNode(theirs.valueArrayPut(t, pos, value), mine.valueArrayPut(m, pos, value));
+            if (n > 0) {
+                int at = random.nextInt(n);
+                assertSameNode(theirs.valueArrayUpdateVal(t, at, value), mine.valueArrayUpdateVal(m, at, value));
+                int oneBased = 1 + random.nextInt(n);
+                assertSameNode(theirs.valueArrayDeleteValue(t, oneBased), mine.valueArrayDeleteValue(m, oneBased));
+                int from = random.nextInt(n);
+                int to = from + random.nextInt(n - from + 1);
+                assertSameNode(theirs.valueArrayCopyOfRange(t, from, to), mine.valueArrayCopyOfRange(m, from, to));
+            }
+        }
+        assertSameNode(theirs.valueArrayEmpty(), mine.valueArrayEmpty());
     }
 
     @Test

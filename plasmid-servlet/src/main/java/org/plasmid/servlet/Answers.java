@@ -3,6 +3,7 @@ package org.plasmid.servlet;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
@@ -47,7 +48,7 @@ final class Answers {
      *     {@code until} after the compat fields when {@code missed} is given
      */
     static Answer pushed(PushResult result, long lastRevision, @Nullable MissedChanges missed) {
-        return ok(g -> {
+        return answer(200, Map.of(), (g, out) -> {
             switch (result.status()) {
                 case OUT_OF_DATE:
                     g.writeStringField("error", "Cannot update. Master has changed. " + result.revision() + " > "
@@ -62,11 +63,7 @@ final class Answers {
                             g.writeString(c.store());
                             g.writeNumber(c.revision());
                             g.writeString(c.key());
-                            if (c.value() == null) {
-                                g.writeNull();
-                            } else {
-                                g.writeRawValue(c.value().toString()); // validated UTF-8 JSON: the same bytes
-                            }
+                            Json.writeRaw(g, out, c.value()); // validated UTF-8 JSON: the same bytes
                             g.writeEndArray();
                         }
                         g.writeEndArray();
@@ -286,10 +283,14 @@ final class Answers {
     }
 
     private static Answer answer(int status, Map<String, String> headers, Fields fields) {
+        return answer(status, headers, (g, out) -> fields.write(g));
+    }
+
+    private static Answer answer(int status, Map<String, String> headers, RawFields fields) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         try (JsonGenerator g = Json.generator(out)) {
             g.writeStartObject();
-            fields.write(g);
+            fields.write(g, out);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen: writing to memory
@@ -300,5 +301,11 @@ final class Answers {
     @FunctionalInterface
     private interface Fields {
         void write(JsonGenerator g) throws IOException;
+    }
+
+    /** Fields that also write stored values' bytes straight to {@code out} ({@link Json#writeRaw}). */
+    @FunctionalInterface
+    private interface RawFields {
+        void write(JsonGenerator g, OutputStream out) throws IOException;
     }
 }

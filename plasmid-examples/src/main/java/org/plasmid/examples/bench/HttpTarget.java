@@ -14,12 +14,15 @@ import java.util.Map;
 
 /** Requests over real HTTP on one keep-alive connection ({@link KeepAliveClient}); pulls and clones are counted as they stream. */
 final class HttpTarget implements Target {
+    /** Reads answers whose field names are few (a push's, a pull's): Jackson's byte-level UTF-8 parser. */
+    private static final JsonFactory JSON = new JsonFactory();
     /**
-     * Field names are not canonicalized: a clone's keys are a million distinct field names, which
-     * Jackson's symbol table would otherwise intern one by one (it tripled the time the benchmark's client
-     * took to read a clone, against a pull whose keys are string values).
+     * Reads a clone, whose field names are not canonicalized: its keys are a million distinct field names,
+     * which Jackson's symbol table would otherwise intern one by one (it tripled the time the benchmark's
+     * client took to read a clone, against a pull whose keys are string values). Jackson then decodes the
+     * bytes to characters first, a third more work per token: worth it only here.
      */
-    private static final JsonFactory JSON = JsonFactory.builder()
+    private static final JsonFactory CLONE_JSON = JsonFactory.builder()
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
 
     private final URI api;
@@ -61,7 +64,7 @@ final class HttpTarget implements Target {
             KeepAliveClient.Answer a = keepAlive.post("d/" + db + "/update/", body.toString().getBytes(StandardCharsets.UTF_8));
             Scan r;
             try (InputStream in = a.body()) {
-                r = scan(in, "updates", 2);
+                r = scan(JSON, in, "updates", 2);
             }
             if (a.status() == 200 && !r.scalars().containsKey("error")) {
                 return new Pushed(true, Long.parseLong(r.scalars().get("revision")), null);
@@ -80,16 +83,16 @@ final class HttpTarget implements Target {
 
     @Override
     public Read pull(String db, long since, int limit) {
-        return read("d/" + db + "/update/" + since + (limit > 0 ? "?limit=" + limit : ""), "updates", 2);
+        return read("d/" + db + "/update/" + since + (limit > 0 ? "?limit=" + limit : ""), JSON, "updates", 2);
     }
 
     @Override
     public Read cloneAll(String db) {
-        return read("d/" + db + "/clone", "data", 3);
+        return read("d/" + db + "/clone", CLONE_JSON, "data", 3);
     }
 
     /** Counts the entries of {@code field}: values at {@code depth} below the top object. */
-    private Read read(String path, String field, int depth) {
+    private Read read(String path, JsonFactory json, String field, int depth) {
         KeepAliveClient.Answer a;
         try {
             a = keepAlive.get(path);
@@ -100,7 +103,7 @@ final class HttpTarget implements Target {
             if (a.status() != 200) {
                 throw new IllegalStateException("GET " + path + " failed: HTTP " + a.status());
             }
-            Scan r = scan(in, field, depth);
+            Scan r = scan(json, in, field, depth);
             String until = r.scalars().getOrDefault("until", r.scalars().get("revision"));
             return new Read(r.count(), until == null ? -1 : Long.parseLong(until),
                     Boolean.parseBoolean(r.scalars().get("more")));
@@ -118,8 +121,8 @@ final class HttpTarget implements Target {
     private record Scan(Map<String, String> scalars, long count) {
     }
 
-    private static Scan scan(InputStream in, String field, int depth) throws IOException {
-        try (JsonParser p = JSON.createParser(in)) {
+    private static Scan scan(JsonFactory json, InputStream in, String field, int depth) throws IOException {
+        try (JsonParser p = json.createParser(in)) {
             Map<String, String> scalars = new HashMap<>();
             long count = 0;
             int level = 0;
@@ -155,7 +158,7 @@ final class HttpTarget implements Target {
             throw new UncheckedIOException(e);
         }
         try (InputStream in = a.body()) {
-            Scan r = scan(in, "", 1);
+            Scan r = scan(JSON, in, "", 1);
             if (a.status() != 200 || !r.scalars().containsKey("revision")) {
                 throw new IllegalStateException("GET d/" + db + " failed: HTTP " + a.status() + " " + r.scalars());
             }

@@ -167,12 +167,16 @@ final class Workloads {
         double sharedSeconds = parallel(client -> {
             Target t = target.another();
             long rev = t.revision("w4b");
+            DataGen.Batch b = batch(client, 0);
             for (int p = 0; p < sizes.w4PerClient() / sizes.w4PerPush(); ) {
-                DataGen.Batch b = batch(client, p);
+                // a refused push is sent again as it was (its objects do not change): made once
                 Target.Pushed r = t.push("w4b", rev, b.keys(), b.values());
                 if (r.accepted()) {
                     rev = r.revision();
                     p++;
+                    if (p < sizes.w4PerClient() / sizes.w4PerPush()) {
+                        b = batch(client, p);
+                    }
                 } else if (r.missed() != null) { // the refusal carried what was missed: retry from there
                     conflicts.incrementAndGet();
                     rev = r.missed().until();

@@ -48,7 +48,7 @@ final class Answers {
      *     {@code until} after the compat fields when {@code missed} is given
      */
     static Answer pushed(PushResult result, long lastRevision, @Nullable MissedChanges missed) {
-        return answer(200, Map.of(), (g, out) -> {
+        return answer(200, Map.of(), missed == null ? 128 : missed.bytes(), (g, out) -> {
             switch (result.status()) {
                 case OUT_OF_DATE:
                     g.writeStringField("error", "Cannot update. Master has changed. " + result.revision() + " > "
@@ -283,11 +283,12 @@ final class Answers {
     }
 
     private static Answer answer(int status, Map<String, String> headers, Fields fields) {
-        return answer(status, headers, (g, out) -> fields.write(g));
+        return answer(status, headers, 128, (g, out) -> fields.write(g));
     }
 
-    private static Answer answer(int status, Map<String, String> headers, RawFields fields) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    /** @param size what the answer is expected to take (its buffer's first size) */
+    private static Answer answer(int status, Map<String, String> headers, int size, RawFields fields) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
         try (JsonGenerator g = Json.generator(out)) {
             g.writeStartObject();
             fields.write(g, out);

@@ -36,6 +36,15 @@ record MissedChanges(List<Change> changes, long until) {
         return collector.over || result.more() ? null : new MissedChanges(collector.changes, result.until());
     }
 
+    /** @return about how many bytes the changes take in an answer, with room for its other fields */
+    int bytes() {
+        long n = 256;
+        for (Change c : changes) {
+            n += c.store().length() + c.key().length() + 32L + (c.value() == null ? 4 : c.value().size());
+        }
+        return (int) Math.min(n, 1 << 30); // bounded by the byte budget long before
+    }
+
     private static final class Collector implements EntryVisitor {
         private final long budget;
         private final List<Change> changes = new ArrayList<>();

@@ -136,7 +136,9 @@ final class KeepAliveClient implements AutoCloseable {
 
         @Override
         public void close() throws IOException {
-            drain(this);
+            if (left > 0) { // read whole (the usual case): nothing to skip, no buffer to make
+                drain(this);
+            }
         }
 
         @Override
@@ -165,7 +167,9 @@ final class KeepAliveClient implements AutoCloseable {
 
         @Override
         public void close() throws IOException {
-            drain(this);
+            if (!done) {
+                drain(this);
+            }
         }
 
         @Override

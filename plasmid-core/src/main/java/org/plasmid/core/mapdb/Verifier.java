@@ -22,6 +22,16 @@ final class Verifier {
     private final List<String> lines = new ArrayList<>();
     private boolean damaged;
 
+    /**
+     * How many times a hub a server holds is read before what disagrees is called damage: the server may
+     * take a checkpoint and delete the journal segments before it between the verifier's reads.
+     */
+    static final int LIVE_ATTEMPTS = 5;
+    /** For tests: runs between reading the checkpoints and reading the journal. */
+    static volatile Runnable betweenReadsForTest;
+    /** A server moved on between this check's reads: check again. */
+    private boolean raced;
+
     private Verifier(Path hub) {
         this.hub = hub;
     }
@@ -31,22 +41,30 @@ final class Verifier {
         if (!Files.isDirectory(hub.resolve("journal"))) {
             throw new java.nio.file.NoSuchFileException(hub.toString(), null, "no hub there (no journal directory)");
         }
-        Verifier v = new Verifier(hub);
         HubLock lock = null;
+        String inUse = null;
         try {
             lock = HubLock.acquire(hub);
         } catch (PlasmidException e) {
-            v.lines.add("in use: " + e.getMessage().replaceFirst("; stop it first$", "")
-                    + "; checking its journal and checkpoints (the index is the server's)");
+            inUse = "in use: " + e.getMessage().replaceFirst("; stop it first$", "")
+                    + "; checking its journal and checkpoints (the index is the server's)";
         }
         try {
-            v.check(lock != null);
+            Verifier v;
+            int attempt = 0;
+            do {
+                v = new Verifier(hub);
+                if (inUse != null) {
+                    v.lines.add(inUse);
+                }
+                v.check(lock != null, ++attempt >= LIVE_ATTEMPTS);
+            } while (v.raced);
+            return new MapDbStorage.VerifyReport(!v.damaged, List.copyOf(v.lines));
         } finally {
             if (lock != null) {
                 lock.close();
             }
         }
-        return new MapDbStorage.VerifyReport(!v.damaged, List.copyOf(v.lines));
     }
 
     private void damage(String what) {
@@ -54,9 +72,52 @@ final class Verifier {
         lines.add("DAMAGED: " + what);
     }
 
-    private void check(boolean exclusive) throws IOException {
+    /**
+     * @param exclusive whether this process holds the hub (else a server does, and writes on meanwhile)
+     * @param lastAttempt whether disagreements a server's progress can explain are damage now
+     */
+    private void check(boolean exclusive, boolean lastAttempt) throws IOException {
+        // The checkpoints first, then the journal: a server only writes a checkpoint at a position its
+        // journal already holds, so the journal read after it reaches it (read the other way round, a
+        // checkpoint written between the reads lay past the journal's end: reported as damage once)
+        boolean live = !exclusive && !lastAttempt;
+        List<Path> checkpoints = Checkpoint.files(hub);
+        List<String> checkpointLines = new ArrayList<>();
+        List<String> checkpointDamage = new ArrayList<>();
+        Checkpoint.Summary newest = null;
+        for (Path file : checkpoints) {
+            try {
+                Checkpoint.Summary s = Checkpoint.read(file, new Checkpoint.Visitor() { });
+                checkpointLines.add("checkpoint " + file.getFileName() + ": " + s.databases() + " database(s), "
+                        + s.entries() + " entries, " + s.credentials() + " account(s), " + s.grants() + " grant(s)");
+                if (newest == null) {
+                    newest = s;
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (live) { // the server deleted it once it had a newer one
+                    raced = true;
+                    return;
+                }
+                checkpointDamage.add(e.getMessage());
+            } catch (IOException e) {
+                checkpointDamage.add(e.getMessage());
+            }
+        }
+        Runnable hook = betweenReadsForTest;
+        if (hook != null) {
+            hook.run();
+        }
         Path journalDir = hub.resolve("journal");
-        Journal.Check journal = Journal.check(journalDir, null);
+        Journal.Check journal;
+        try {
+            journal = Journal.check(journalDir, null);
+        } catch (java.nio.file.NoSuchFileException e) {
+            if (live) { // a segment deleted after a newer checkpoint while it was being read
+                raced = true;
+                return;
+            }
+            throw e;
+        }
         if (journal.damage() != null) {
             damage("journal: " + journal.damage());
         } else {
@@ -65,19 +126,11 @@ final class Verifier {
                     + (journal.tornTail() > 0 ? "; " + journal.tornTail() + " bytes after the last whole record ("
                             + (exclusive ? "a torn write, cut off when the hub opens" : "being written") + ")" : ""));
         }
-        List<Path> checkpoints = Checkpoint.files(hub);
-        Checkpoint.Summary newest = null;
-        for (Path file : checkpoints) {
-            try {
-                Checkpoint.Summary s = Checkpoint.read(file, new Checkpoint.Visitor() { });
-                lines.add("checkpoint " + file.getFileName() + ": " + s.databases() + " database(s), " + s.entries()
-                        + " entries, " + s.credentials() + " account(s), " + s.grants() + " grant(s)");
-                if (newest == null) {
-                    newest = s;
-                }
-            } catch (IOException e) {
-                damage(e.getMessage());
-            }
+        lines.addAll(checkpointLines);
+        checkpointDamage.forEach(this::damage);
+        if (live && journal.start() > 0 && (newest == null || newest.position() < journal.start())) {
+            raced = true; // the server took a newer checkpoint and deleted the segments before it
+            return;
         }
         if (checkpoints.isEmpty()) {
             lines.add("checkpoints: none yet");

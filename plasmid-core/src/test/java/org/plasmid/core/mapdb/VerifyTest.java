@@ -120,4 +120,57 @@ class VerifyTest {
             assertEquals(102, Overwrites.pushNext(s, "db", 1), "the hub serves on after the check");
         }
     }
+
+    /** Runs {@code action} once, between the verifier's reads of the checkpoints and of the journal. */
+    private static void betweenTheReads(Runnable action) {
+        Verifier.betweenReadsForTest = () -> {
+            Verifier.betweenReadsForTest = null;
+            action.run();
+        };
+    }
+
+    @Test
+    void aCheckpointTakenBetweenTheVerifiersReads_ofAHubInUse_isNotDamage() throws Exception {
+        try (MapDbStorage s = MapDbStorage.open(dir, CheckpointPolicy.disabled(), SEGMENT)) {
+            s.createDatabase("db", -1);
+            Overwrites.pushMany(s, "db", 100, 200);
+            s.checkpoint();
+            betweenTheReads(() -> {
+                Overwrites.pushMany(s, "db", 20, 200);
+                s.checkpoint(); // further into the journal than the checkpoint the verifier read
+            });
+            MapDbStorage.VerifyReport report;
+            try {
+                report = MapDbStorage.verify(dir);
+            } finally {
+                Verifier.betweenReadsForTest = null;
+            }
+            assertTrue(report.clean(), report.lines().toString());
+            assertTrue(report.lines().get(0).startsWith("in use: "), report.lines().toString());
+        }
+    }
+
+    @Test
+    void segmentsDeletedAfterANewerCheckpoint_betweenTheVerifiersReads_ofAHubInUse_areReadAgain_notDamage()
+            throws Exception {
+        try (MapDbStorage s = MapDbStorage.open(dir, CheckpointPolicy.disabled(), SEGMENT)) {
+            s.createDatabase("db", -1);
+            Overwrites.pushMany(s, "db", 100, 200);
+            s.checkpoint();
+            betweenTheReads(() -> {
+                Overwrites.pushMany(s, "db", 300, 200); // several segments of 32 KiB
+                s.checkpoint(); // and the segments before it deleted
+            });
+            Path firstBefore = segments().get(0);
+            MapDbStorage.VerifyReport report;
+            try {
+                report = MapDbStorage.verify(dir);
+            } finally {
+                Verifier.betweenReadsForTest = null;
+            }
+            assertFalse(Files.exists(firstBefore), "the checkpoint deleted the journal's first segment");
+            assertTrue(report.clean(), report.lines().toString());
+            assertTrue(report.lines().get(0).startsWith("in use: "), report.lines().toString());
+        }
+    }
 }

@@ -107,12 +107,18 @@ class VerifyTest {
         Backup.Trees.delete(other);
     }
 
+    /** The hub kept open, as a server holds it, with 100 pushes and a checkpoint. */
+    private MapDbStorage hubInUse() {
+        MapDbStorage s = MapDbStorage.open(dir, CheckpointPolicy.disabled(), SEGMENT);
+        s.createDatabase("db", -1);
+        Overwrites.pushMany(s, "db", 100, 200);
+        s.checkpoint();
+        return s;
+    }
+
     @Test
     void aHubInUse_isCheckedAsFarAsIsSafe_andSaysSo() throws Exception {
-        try (MapDbStorage s = MapDbStorage.open(dir, CheckpointPolicy.disabled(), SEGMENT)) {
-            s.createDatabase("db", -1);
-            Overwrites.pushMany(s, "db", 100, 200);
-            s.checkpoint();
+        try (MapDbStorage s = hubInUse()) {
             MapDbStorage.VerifyReport report = MapDbStorage.verify(dir);
             assertTrue(report.clean(), report.lines().toString());
             assertTrue(report.lines().get(0).startsWith("in use: "), report.lines().toString());
@@ -121,56 +127,45 @@ class VerifyTest {
         }
     }
 
-    /** Runs {@code action} once, between the verifier's reads of the checkpoints and of the journal. */
-    private static void betweenTheReads(Runnable action) {
+    /**
+     * Verifies the hub in use, running {@code action} once between the verifier's reads of the checkpoints
+     * and of the journal, and asserts that it is reported clean.
+     */
+    private void reportedCleanWith(Runnable action) throws IOException {
         Verifier.betweenReadsForTest = () -> {
             Verifier.betweenReadsForTest = null;
             action.run();
         };
+        MapDbStorage.VerifyReport report;
+        try {
+            report = MapDbStorage.verify(dir);
+        } finally {
+            Verifier.betweenReadsForTest = null;
+        }
+        assertTrue(report.clean(), report.lines().toString());
+        assertTrue(report.lines().get(0).startsWith("in use: "), report.lines().toString());
     }
 
     @Test
     void aCheckpointTakenBetweenTheVerifiersReads_ofAHubInUse_isNotDamage() throws Exception {
-        try (MapDbStorage s = MapDbStorage.open(dir, CheckpointPolicy.disabled(), SEGMENT)) {
-            s.createDatabase("db", -1);
-            Overwrites.pushMany(s, "db", 100, 200);
-            s.checkpoint();
-            betweenTheReads(() -> {
+        try (MapDbStorage s = hubInUse()) {
+            reportedCleanWith(() -> {
                 Overwrites.pushMany(s, "db", 20, 200);
                 s.checkpoint(); // further into the journal than the checkpoint the verifier read
             });
-            MapDbStorage.VerifyReport report;
-            try {
-                report = MapDbStorage.verify(dir);
-            } finally {
-                Verifier.betweenReadsForTest = null;
-            }
-            assertTrue(report.clean(), report.lines().toString());
-            assertTrue(report.lines().get(0).startsWith("in use: "), report.lines().toString());
         }
     }
 
     @Test
     void segmentsDeletedAfterANewerCheckpoint_betweenTheVerifiersReads_ofAHubInUse_areReadAgain_notDamage()
             throws Exception {
-        try (MapDbStorage s = MapDbStorage.open(dir, CheckpointPolicy.disabled(), SEGMENT)) {
-            s.createDatabase("db", -1);
-            Overwrites.pushMany(s, "db", 100, 200);
-            s.checkpoint();
-            betweenTheReads(() -> {
+        try (MapDbStorage s = hubInUse()) {
+            Path firstBefore = segments().get(0);
+            reportedCleanWith(() -> {
                 Overwrites.pushMany(s, "db", 300, 200); // several segments of 32 KiB
                 s.checkpoint(); // and the segments before it deleted
             });
-            Path firstBefore = segments().get(0);
-            MapDbStorage.VerifyReport report;
-            try {
-                report = MapDbStorage.verify(dir);
-            } finally {
-                Verifier.betweenReadsForTest = null;
-            }
             assertFalse(Files.exists(firstBefore), "the checkpoint deleted the journal's first segment");
-            assertTrue(report.clean(), report.lines().toString());
-            assertTrue(report.lines().get(0).startsWith("in use: "), report.lines().toString());
         }
     }
 }

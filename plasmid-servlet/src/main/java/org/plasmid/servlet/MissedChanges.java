@@ -17,8 +17,10 @@ import org.plasmid.core.PullResult;
  *
  * @param changes the missed changes, in revision order, as a pull from the client's revision returns them
  * @param until the revision they bring the client to
+ * @param bytes about how many bytes they take in an answer, with room for its other fields (the size its
+ *     buffer starts with)
  */
-record MissedChanges(List<Change> changes, long until) {
+record MissedChanges(List<Change> changes, long until, int bytes) {
 
     /**
      * @param session the pusher
@@ -33,16 +35,12 @@ record MissedChanges(List<Change> changes, long until) {
         }
         Collector collector = new Collector(budget);
         PullResult result = session.pull(database, since, 0, collector);
-        return collector.over || result.more() ? null : new MissedChanges(collector.changes, result.until());
-    }
-
-    /** @return about how many bytes the changes take in an answer, with room for its other fields */
-    int bytes() {
-        long n = 256;
-        for (Change c : changes) {
-            n += c.store().length() + c.key().length() + 32L + (c.value() == null ? 4 : c.value().size());
+        if (collector.over || result.more()) {
+            return null;
         }
-        return (int) Math.min(n, 1 << 30); // bounded by the byte budget long before
+        // what the budget counted, and the quotes, brackets and revision of each change; within the budget
+        long bytes = 256 + collector.used + 16L * collector.changes.size();
+        return new MissedChanges(collector.changes, result.until(), (int) Math.min(bytes, 1 << 30));
     }
 
     private static final class Collector implements EntryVisitor {

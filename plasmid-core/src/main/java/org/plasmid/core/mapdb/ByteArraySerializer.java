@@ -62,7 +62,7 @@ final class ByteArraySerializer implements GroupSerializer<byte[]> {
             return Arrays.compareUnsigned(data, offsets[i], offsets[i] + lengths[i], key, 0, key.length);
         }
 
-        /** Where array {@code i}'s packed length begins: right after array {@code i - 1} (or {@link #end}). */
+        /** Where array {@code i}'s packed length begins: where array {@code i - 1} ends (for {@code i == size()}, the end). */
         private int start(int i) {
             return i == 0 ? 0 : offsets[i - 1] + lengths[i - 1];
         }

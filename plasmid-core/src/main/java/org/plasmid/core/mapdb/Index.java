@@ -14,6 +14,7 @@ import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
+import org.mapdb.StoreBinary;
 import org.plasmid.core.Grant;
 import org.plasmid.core.spi.Credential;
 import org.plasmid.core.spi.EntryReader;
@@ -169,7 +170,10 @@ final class Index implements AutoCloseable {
     }
 
     private static DB fileDb(Path file) {
-        return DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().cleanerHackEnable().make();
+        DB opened = DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().cleanerHackEnable().make();
+        // the same store, its nodes cached (see NodeCachingStore); the DB opened it, so it is not set up again
+        return new DB(new NodeCachingStore((StoreBinary) opened.getStore(), NodeCachingStore.defaultMaxBytes()),
+                true, true, DB.class.getClassLoader(), 0);
     }
 
     /** Hands sorted (key, value) pairs to a sink. */
@@ -827,6 +831,11 @@ final class Index implements AutoCloseable {
     /** Writes everything to the file (a sync). */
     void commit() {
         db.commit();
+    }
+
+    /** The node cache of a file index ({@link #file}, {@link #built}), or null. */
+    NodeCachingStore nodeCache() {
+        return db.getStore() instanceof NodeCachingStore c ? c : null;
     }
 
     @Override

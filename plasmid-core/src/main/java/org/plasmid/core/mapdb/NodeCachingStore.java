@@ -1,9 +1,13 @@
 package org.plasmid.core.mapdb;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import kotlin.collections.LongIterator;
 import org.mapdb.BTreeMapJava;
@@ -14,13 +18,16 @@ import org.mapdb.StoreBinary;
 import org.mapdb.StoreBinaryGetLong;
 
 /**
- * The index's MapDB store, keeping the B-tree nodes it read or wrote deserialized. MapDB 3 has no node
+ * The index's MapDB store, keeping the inner nodes of its B-trees deserialized. MapDB 3 has no node
  * cache: every step down a tree reads and deserializes a whole node (a push of 10 objects read 127 nodes,
- * 74 KB, to change 21 leaves). Its nodes are never changed in place (a change writes a new node object to
- * the record), so a node read once can be handed out again until its record is written.
+ * 74 KB, to change 21 leaves). The inner nodes are a few percent of all nodes and on every path; leaves
+ * are read where they are (keeping them too cost more than it saved once many databases were written at
+ * random: the cache churned, and the collector with it). MapDB never changes a node in place (a change
+ * writes a new node object to the record), so a node read once can be handed out until its record is
+ * written.
  *
- * <p>Never stale: a node enters the cache only while its record's stripe lock is held, read from the store
- * then; every write of a node record (update, swap, delete) goes to the store and the cache under that
+ * <p>Never stale: a node is kept only when read from the store while its record's stripe lock is held,
+ * and every write of a node record (update, swap, delete) goes to the store and the cache under that
  * same lock. A reader therefore holds either what the store held before a write or what the write put
  * there, as without the cache. Evicting only drops entries, so it needs no lock. Lookups by the key's
  * bytes alone ({@link #getBinaryLong}, MapDB's point reads) go to the store, which is always current.
@@ -30,6 +37,7 @@ import org.mapdb.StoreBinaryGetLong;
  * order until a quarter is free. Records that are not B-tree nodes pass through.
  */
 final class NodeCachingStore implements StoreBinary {
+    private static final MethodHandle IS_DIR = isDirHandle();
     private static final int STRIPES = 64;
     private static final int ENTRY_OVERHEAD = 96;
 
@@ -39,8 +47,8 @@ final class NodeCachingStore implements StoreBinary {
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final ReentrantLock evicting = new ReentrantLock();
     private final AtomicLong weight = new AtomicLong();
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
+    private final LongAdder hits = new LongAdder(); // counted on every step down a tree: no shared counter
+    private final LongAdder misses = new LongAdder();
     /** Test hook: runs once, on the next miss, between reading the node from the store and keeping it. */
     volatile Runnable afterMissReadForTest;
 
@@ -61,7 +69,25 @@ final class NodeCachingStore implements StoreBinary {
     }
 
     private static boolean isNode(Serializer<?> serializer) {
-        return serializer instanceof BTreeMapJava.NodeSerializer;
+        return IS_DIR != null && serializer instanceof BTreeMapJava.NodeSerializer;
+    }
+
+    /** MapDB's own test of a node (package-private in MapDB 3.1.0), or null: then nothing is kept. */
+    private static MethodHandle isDirHandle() {
+        try {
+            return MethodHandles.privateLookupIn(BTreeMapJava.Node.class, MethodHandles.lookup())
+                    .findVirtual(BTreeMapJava.Node.class, "isDir", MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean isDir(Object node) {
+        try {
+            return (boolean) IS_DIR.invokeExact((BTreeMapJava.Node) node);
+        } catch (Throwable e) {
+            throw new IllegalStateException("MapDB's node could not be read", e);
+        }
     }
 
     private ReentrantLock stripe(long recid) {
@@ -76,24 +102,28 @@ final class NodeCachingStore implements StoreBinary {
         }
         Cached c = nodes.get(recid);
         if (c != null) {
-            hits.incrementAndGet();
+            hits.increment();
             return (R) c.node();
         }
-        misses.incrementAndGet();
+        R node = store.get(recid, serializer);
+        if (node == null || !isDir(node)) {
+            return node; // a leaf: read where it is, never kept
+        }
+        misses.increment();
         ReentrantLock lock = stripe(recid);
         lock.lock();
         try {
             c = nodes.get(recid);
-            if (c == null) {
+            if (c == null) { // read it again under the lock: what was read above may have been written since
                 Sized<R> sized = new Sized<>(serializer);
-                R node = store.get(recid, sized);
+                node = store.get(recid, sized);
                 Runnable hook = afterMissReadForTest;
                 if (hook != null) {
                     afterMissReadForTest = null;
                     hook.run();
                 }
-                if (node == null) {
-                    return null;
+                if (node == null || !isDir(node)) {
+                    return node;
                 }
                 c = new Cached(node, serializer, 2 * sized.size + ENTRY_OVERHEAD);
                 remember(recid, c);
@@ -121,7 +151,7 @@ final class NodeCachingStore implements StoreBinary {
                 forget(recid);
                 throw e;
             }
-            if (record == null) {
+            if (record == null || !isDir(record)) {
                 forget(recid);
             } else {
                 remember(recid, new Cached(record, serializer, 2 * sized.size + ENTRY_OVERHEAD));
@@ -214,12 +244,14 @@ final class NodeCachingStore implements StoreBinary {
         return sum;
     }
 
+    /** Inner nodes handed out from the cache. */
     long hits() {
-        return hits.get();
+        return hits.sum();
     }
 
+    /** Inner nodes read from the store. */
     long misses() {
-        return misses.get();
+        return misses.sum();
     }
 
     /**

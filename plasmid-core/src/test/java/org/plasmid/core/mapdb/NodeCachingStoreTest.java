@@ -26,9 +26,9 @@ import org.mapdb.StoreBinary;
 import org.plasmid.core.spi.Write;
 
 /**
- * The index's node cache: a B-tree over it reads what the same tree reads without it, through splits,
- * removals, eviction and concurrent writers; it never keeps a node older than its record; it stays within
- * its bound; and a hub's index uses it.
+ * The index's node cache (inner nodes): a B-tree over it reads what the same tree reads without it,
+ * through splits, removals, eviction and concurrent writers; it never keeps a node older than its record;
+ * it stays within its bound; and a hub's index uses it.
  */
 class NodeCachingStoreTest {
     @TempDir
@@ -189,14 +189,21 @@ class NodeCachingStoreTest {
     @Test
     void aNodeWrittenAndEvictedWhileAReaderReadsIt_isNotBroughtBackStale() throws Exception {
         Opened o = open("r.db", 1 << 20);
-        o.tree().put(b("a"), b("1"));
-        o.tree().put(b("c"), b("3")); // one leaf, the root: the reader's node and the writer's are the same
+        TreeMap<String, String> expected = new TreeMap<>();
+        for (int i = 0; i < 12; i++) { // nodes of at most 6 keys: the root is an inner node over a few leaves
+            o.tree().put(b(key(10 * i)), b("first"));
+            expected.put(key(10 * i), "first");
+        }
         o.cache().evict(0);
         Thread writer = new Thread(() -> {
-            o.tree().put(b("b"), b("2"));
+            for (int i = 0; i < 12; i++) { // leaves split: the root gains keys, its record is written
+                o.tree().put(b(key(10 * i + 5)), b("second"));
+            }
             o.cache().evict(0);
         });
+        AtomicBoolean raced = new AtomicBoolean();
         o.cache().afterMissReadForTest = () -> {
+            raced.set(true);
             writer.start();
             try {
                 writer.join(1_000);
@@ -204,10 +211,14 @@ class NodeCachingStoreTest {
                 Thread.currentThread().interrupt();
             }
         };
-        assertEquals("1", s(o.tree().ceilingEntry(b("a")).getValue()));
+        assertEquals("first", s(o.tree().ceilingEntry(b(key(0))).getValue()));
+        assertTrue(raced.get(), "the reader read an inner node and the writer ran meanwhile");
         writer.join();
+        for (int i = 0; i < 12; i++) {
+            expected.put(key(10 * i + 5), "second");
+        }
         assertEquals(0, o.cache().staleNodes(), "every cached node is its record's current node");
-        assertEquals(new TreeMap<>(Map.of("a", "1", "b", "2", "c", "3")), strings(o.tree()));
+        assertEquals(expected, strings(o.tree()));
         o.db().close();
     }
 

@@ -141,20 +141,21 @@ final class NodeCachingStore implements StoreBinary {
             store.update(recid, record, serializer);
             return;
         }
+        boolean keep = record != null && isDir(record);
+        Sized<R> sized = keep ? new Sized<>(serializer) : null; // a leaf's size is not needed
         ReentrantLock lock = stripe(recid);
         lock.lock();
         try {
-            Sized<R> sized = new Sized<>(serializer);
             try {
-                store.update(recid, record, sized);
+                store.update(recid, record, keep ? sized : serializer);
             } catch (RuntimeException e) {
                 forget(recid);
                 throw e;
             }
-            if (record == null || !isDir(record)) {
-                forget(recid);
-            } else {
+            if (keep) {
                 remember(recid, new Cached(record, serializer, 2 * sized.size + ENTRY_OVERHEAD));
+            } else {
+                forget(recid);
             }
         } finally {
             lock.unlock();

@@ -140,8 +140,9 @@ class NodeCachingStoreTest {
             }));
         }
         for (int r = 0; r < 2; r++) {
+            long seed = 200 + r;
             threads.add(new Thread(() -> {
-                Random random = new Random();
+                Random random = new Random(seed);
                 while (writing.get()) { // walks load nodes into the cache while the writers replace them
                     o.tree().ceilingEntry(b(random.nextInt(writers) + "-" + key(random.nextInt(600))));
                     int n = 0;

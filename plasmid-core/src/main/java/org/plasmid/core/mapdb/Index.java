@@ -171,7 +171,7 @@ final class Index implements AutoCloseable {
 
     private static DB fileDb(Path file) {
         DB opened = DBMaker.fileDB(file.toFile()).fileMmapEnableIfSupported().cleanerHackEnable().make();
-        // the same store, its nodes cached (see NodeCachingStore); the DB opened it, so it is not set up again
+        // the same store, its inner nodes cached (see NodeCachingStore); the DB opened it, so it is not set up again
         return new DB(new NodeCachingStore((StoreBinary) opened.getStore(), NodeCachingStore.defaultMaxBytes()),
                 true, true, DB.class.getClassLoader(), 0);
     }

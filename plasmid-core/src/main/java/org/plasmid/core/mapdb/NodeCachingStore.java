@@ -220,18 +220,14 @@ final class NodeCachingStore implements StoreBinary {
         try {
             var it = nodes.keySet().iterator();
             while (weight.get() > target && it.hasNext()) {
-                Long recid = it.next();
-                Cached old = nodes.remove(recid);
-                if (old != null) {
-                    weight.addAndGet(-old.weight());
-                }
+                forget(it.next());
             }
         } finally {
             evicting.unlock();
         }
     }
 
-    /** What the cache holds now, in its own measure of bytes (for tests and the verifier of the bound). */
+    /** What the cache holds now, in its own measure of bytes. */
     long weight() {
         return weight.get();
     }

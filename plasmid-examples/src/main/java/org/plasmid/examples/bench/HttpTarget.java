@@ -22,8 +22,8 @@ final class HttpTarget implements Target {
      * non-blocking byte parser fed from the stream ({@link #scanFed}). Its blocking byte parser keeps every
      * field name in its symbol table (that tripled the time the benchmark's client took to read a clone,
      * against a pull whose keys are string values); without the table it falls back to decoding the bytes
-     * to characters first, which left W6's clone at 1.6× the full pull while the server spent the same CPU
-     * on both (JFR, 2026-12-03). The fed parser does neither: 1.25×.
+     * to characters first, which left W6's clone at 2.0× the full pull (mean of nine runs) while the server
+     * spent the same CPU on both (JFR, 2026-12-03). The fed parser does neither: 1.5× (mean of four).
      */
     private static final JsonFactory CLONE_JSON = JsonFactory.builder()
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();

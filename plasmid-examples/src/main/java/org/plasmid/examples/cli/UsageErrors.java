@@ -76,6 +76,11 @@ final class UsageErrors {
                 + option.paramLabel();
     }
 
+    /** @return whether the option takes one value each time it is given, any number of times */
+    private static boolean repeatable(OptionSpec option) {
+        return option.isMultiValue() && option.arity().max() == 1;
+    }
+
     /** @return which option is repeated, or which exclude each other; null if the command line shows neither */
     private static String conflict(CommandSpec spec, String[] args) {
         List<OptionSpec> given = new ArrayList<>();
@@ -89,6 +94,9 @@ final class UsageErrors {
                 continue;
             }
             if (given.contains(option)) {
+                if (repeatable(option)) {
+                    continue; // --servlet-option a=1 --servlet-option b=2 is right: look further
+                }
                 return "option " + option.longestName() + " is given twice";
             }
             given.add(option);

@@ -19,6 +19,9 @@ class CliTest {
         @Option(names = "--fail", description = "throw")
         boolean fail;
 
+        @Option(names = "--tag", paramLabel = "T", description = "repeatable")
+        java.util.List<String> tags;
+
         @Override
         public Integer call() {
             if (fail) {
@@ -55,6 +58,13 @@ class CliTest {
                 run("--count", "x"));
         assertEquals(new CapturedRun(Cli.USAGE, "", "probe: option --count is given twice (see --help)\n"),
                 run("--count", "1", "--count=2"));
+    }
+
+    @Test
+    void anOptionGivenTwice_isNamed_evenWhenARepeatableOptionWasRepeatedBeforeIt() {
+        assertEquals(0, run("--tag", "a", "--tag", "b").exit());
+        assertEquals(new CapturedRun(Cli.USAGE, "", "probe: option --count is given twice (see --help)\n"),
+                run("--tag", "a", "--tag", "b", "--count", "1", "--count", "2"));
     }
 
     @Test

@@ -51,6 +51,12 @@ class PlasmidCtlUsageTest {
                 Arguments.of(List.of("--set-secret", "a", "b", "--grant-permission", "a", "*", "*"),
                         "--set-secret and --grant-permission exclude each other: give one"),
                 Arguments.of(List.of("--list-accounts", "--list-accounts"), "option --list-accounts is given twice"),
+                // a repeatable option given twice before the mistake is not the mistake
+                Arguments.of(List.of("--servlet-option", "max-depth=9", "--servlet-option", "max-body-bytes=2000",
+                        "--port", "1", "--port", "2"), "option --port is given twice"),
+                Arguments.of(List.of("--servlet-option", "max-depth=9", "--servlet-option", "max-body-bytes=2000",
+                        "--set-secret", "a", "b", "--grant-permission", "a", "*", "*"),
+                        "--set-secret and --grant-permission exclude each other: give one"),
                 Arguments.of(List.of("--list-accounts=yes"),
                         "invalid value for option '--list-accounts': 'yes' is not a boolean"),
                 Arguments.of(List.of("--demo", "--list-accounts"), "--demo applies to serving, not to --list-accounts"),

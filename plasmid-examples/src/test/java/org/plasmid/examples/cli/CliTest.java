@@ -3,6 +3,7 @@ package org.plasmid.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ class CliTest {
         boolean fail;
 
         @Option(names = "--tag", paramLabel = "T", description = "repeatable")
-        java.util.List<String> tags;
+        List<String> tags;
 
         @Override
         public Integer call() {

@@ -52,6 +52,11 @@ final class Journal implements AutoCloseable {
     /** How far ahead of the records the segment being written is filled with zeros. */
     static final int PREALLOCATION = 1 << 20;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
+    /** How often {@link #check} reads a bad record of the last segment again before calling it damage. */
+    static final int REREADS = 3;
+    private static final long REREAD_PAUSE_MILLIS = 50;
+    /** Re-reads at most, over a whole check (a writer that keeps ahead of it ends it as a tail being written). */
+    private static final int MAX_REREADS = 200;
 
     /** Receives records during replay. */
     interface RecordHandler {
@@ -253,11 +258,29 @@ final class Journal implements AutoCloseable {
 
     /**
      * Checks every segment and record of the journal in {@code dir} without changing anything: the
-     * magic, the checksums, and that each segment starts where the previous one ends.
+     * magic, the checksums, and that each segment starts where the previous one ends. A record of the
+     * last segment that fails its checksum with data after it is read again after a pause, up to
+     * {@value #REREADS} times, before it is called damage: a server holding the hub may have been writing it.
      *
      * @param handler given each whole record in order, until damage is found (may be null)
      */
     static Check check(Path dir, RecordHandler handler) throws IOException {
+        return check(dir, handler, Journal::pauseBeforeReread);
+    }
+
+    private static void pauseBeforeReread() {
+        try {
+            Thread.sleep(REREAD_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * {@link #check(Path, RecordHandler)}, with what runs before a bad record of the last segment is read
+     * again (a pause; a test repairs the record there, as a writer finishing it would).
+     */
+    static Check check(Path dir, RecordHandler handler, Runnable beforeReread) throws IOException {
         Journal j = new Journal(dir, SEGMENT_SIZE);
         List<Long> bases = j.segmentBases();
         if (bases.isEmpty()) {
@@ -291,16 +314,43 @@ final class Journal implements AutoCloseable {
                             + " is damaged at position " + validEnd + " (a bad checksum or length), "
                             + (fileEnd - validEnd) + " bytes before its end, and segments follow it");
                 }
-                if (zeros(file, validEnd - base)) { // filled ahead of the records: nothing was written there
-                    return new Check(bases.get(0), validEnd, i + 1, records[0], 0, null);
+                // A server holding the hub writes the last segment while it is read: a record read half
+                // written fails its checksum, and may be whole, with more records after it, by the time
+                // the bytes after it are looked at. So a bad record followed by data is read again, after
+                // a pause, before it is called damage; damage stays bad however often it is read.
+                int rereads = 0;
+                int total = 0;
+                while (true) {
+                    if (zeros(file, validEnd - base)) { // filled ahead of the records: nothing written there
+                        return new Check(bases.get(0), validEnd, i + 1, records[0], 0, null);
+                    }
+                    long following = j.bytesAfterBadRecord(file, validEnd - base);
+                    if (following <= 0 || total == MAX_REREADS) { // a torn write, or a record being written
+                        return new Check(bases.get(0), validEnd, i + 1, records[0],
+                                Math.max(0, base + Files.size(file) - validEnd), null);
+                    }
+                    if (rereads == REREADS) {
+                        return new Check(bases.get(0), validEnd, i + 1, records[0], 0, "segment "
+                                + file.getFileName() + " is damaged at position " + validEnd + ": a whole record "
+                                + "with a bad checksum, " + following + " bytes before the end (not a torn write)");
+                    }
+                    rereads++;
+                    total++;
+                    beforeReread.run();
+                    long reread;
+                    try {
+                        reread = j.scan(base, counting, validEnd);
+                    } catch (IOException e) {
+                        return new Check(bases.get(0), validEnd, i + 1, records[0], 0, e.getMessage());
+                    }
+                    if (reread > validEnd) { // it was being written: go on from where the records end now
+                        validEnd = reread;
+                        rereads = 0;
+                    }
+                    if (validEnd >= base + Files.size(file)) {
+                        return new Check(bases.get(0), validEnd, i + 1, records[0], 0, null);
+                    }
                 }
-                long following = j.bytesAfterBadRecord(file, validEnd - base);
-                if (following > 0) {
-                    return new Check(bases.get(0), validEnd, i + 1, records[0], 0, "segment " + file.getFileName()
-                            + " is damaged at position " + validEnd + ": a whole record with a bad checksum, "
-                            + following + " bytes before the end (not a torn write)");
-                }
-                return new Check(bases.get(0), validEnd, i + 1, records[0], fileEnd - validEnd, null);
             }
             expected = validEnd;
         }

@@ -297,4 +297,82 @@ class JournalTest {
         Files.delete(segments().get(1));
         assertThrows(IOException.class, () -> Journal.open(dir, 512));
     }
+
+    /** Where record {@code k}'s payload starts in a segment holding records 0.. from its header on. */
+    private static long payloadOffset(int k) {
+        long offset = Journal.HEADER;
+        for (int i = 0; i < k; i++) {
+            offset += 8 + record(i).length;
+        }
+        return offset + 8;
+    }
+
+    private static void flip(Path file, long offset) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(offset);
+            int b = f.read();
+            f.seek(offset);
+            f.write(b ^ 0x20);
+        }
+    }
+
+    private static Runnable repairing(Path file, long... offsets) {
+        int[] calls = {0};
+        return () -> {
+            try {
+                if (calls[0] < offsets.length) {
+                    flip(file, offsets[calls[0]]);
+                }
+                calls[0]++;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+    }
+
+    @Test
+    void aRecordReadWhileAServerWasWritingIt_isReadAgain_andTheCheckGoesOnPastIt() throws IOException {
+        write(10, 1 << 20);
+        Path seg = segments().get(0);
+        flip(seg, payloadOffset(5)); // as read half written, with records after it by the time they are looked at
+        int[] rereads = {0};
+        Runnable repair = repairing(seg, payloadOffset(5));
+        Journal.Check check = Journal.check(dir, null, () -> {
+            rereads[0]++;
+            repair.run(); // the server finished writing it
+        });
+        assertEquals(null, check.damage());
+        assertEquals(10, check.records());
+        assertEquals(Files.size(seg), check.end());
+        assertEquals(1, rereads[0]);
+    }
+
+    @Test
+    void everyRecordWrittenMeanwhile_isReadAgainInTurn_andHandedOnInOrder() throws IOException {
+        write(10, 1 << 20);
+        Path seg = segments().get(0);
+        flip(seg, payloadOffset(3));
+        flip(seg, payloadOffset(8));
+        List<String> got = new ArrayList<>();
+        Journal.Check check = Journal.check(dir, (end, payload) -> got.add(StandardCharsets.UTF_8.decode(payload)
+                .toString()), repairing(seg, payloadOffset(3), payloadOffset(8)));
+        assertEquals(null, check.damage());
+        assertEquals(10, check.records());
+        assertEquals(10, got.size());
+        for (int i = 0; i < 10; i++) {
+            assertEquals(new String(record(i), StandardCharsets.UTF_8), got.get(i));
+        }
+    }
+
+    @Test
+    void aBadRecordWithDataAfterIt_thatStaysBadWhenReadAgain_isDamage() throws IOException {
+        write(10, 1 << 20);
+        Path seg = segments().get(0);
+        flip(seg, payloadOffset(5));
+        int[] rereads = {0};
+        Journal.Check check = Journal.check(dir, null, () -> rereads[0]++);
+        assertTrue(check.damage() != null && check.damage().contains("not a torn write"), check.toString());
+        assertEquals(5, check.records());
+        assertEquals(Journal.REREADS, rereads[0]);
+    }
 }
